@@ -1,0 +1,58 @@
+package io.streamline.log;
+
+/**
+ * What an append did: the offsets assigned and the log-append time stamped. A mutable holder so the
+ * append path allocates nothing; read it before the next append that reuses it.
+ */
+public final class AppendResult
+{
+    long firstOffset = -1;
+    long lastOffset = -1;
+    long logAppendTimeMs = -1;
+    long logStartOffset = -1;
+    int batchCount;
+    int sizeInBytes;
+
+    /** @return base offset assigned to the first batch. */
+    public long firstOffset()
+    {
+        return firstOffset;
+    }
+
+    /** @return offset of the last record appended. */
+    public long lastOffset()
+    {
+        return lastOffset;
+    }
+
+    /** @return the log-append time stamped on the batches, or -1 when the topic uses create time. */
+    public long logAppendTimeMs()
+    {
+        return logAppendTimeMs;
+    }
+
+    /** @return the log start offset after the append. */
+    public long logStartOffset()
+    {
+        return logStartOffset;
+    }
+
+    /** @return number of batches appended. */
+    public int batchCount()
+    {
+        return batchCount;
+    }
+
+    /** @return bytes appended. */
+    public int sizeInBytes()
+    {
+        return sizeInBytes;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "AppendResult{firstOffset=" + firstOffset + ", lastOffset=" + lastOffset +
+            ", logAppendTimeMs=" + logAppendTimeMs + ", batches=" + batchCount + ", bytes=" + sizeInBytes + '}';
+    }
+}

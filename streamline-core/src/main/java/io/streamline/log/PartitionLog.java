@@ -1,0 +1,942 @@
+package io.streamline.log;
+
+import io.streamline.ErrorCode;
+import io.streamline.OffsetOutOfRangeException;
+import io.streamline.StreamlineException;
+import io.streamline.record.InvalidBatchException;
+import io.streamline.record.RecordBatch;
+import io.streamline.record.RecordBatchDescriptor;
+import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The log of one partition: segments of Kafka v2 record batches, stored verbatim.
+ * <p>
+ * Threading: appends and every other mutation are serialised by an internal lock, so there is one
+ * writer at a time; {@link #read}, {@link #offsetForTimestamp} and the offset accessors never lock. The
+ * writer puts bytes in place, then publishes the segment size and then the log end offset with release
+ * stores; readers load them with acquire, so they never see a partial batch.
+ * <p>
+ * Durability follows the {@link FsyncPolicy}: under {@code always}, {@link #append} returns only after
+ * the bytes are forced, and appenders waiting together share one force (group commit).
+ * <p>
+ * Crash policy: {@link #close()} writes a clean-shutdown checkpoint. Opening without one scans every
+ * segment from the recovery point, checking each batch's length, magic, CRC32C and offsets, cuts the
+ * log at the first invalid byte (logged once), and rebuilds the indexes. Nothing torn is ever served.
+ */
+public final class PartitionLog implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+    private static final VarHandle LOG_END_OFFSET;
+    private static final Segment[] NO_SEGMENTS = new Segment[0];
+
+    static
+    {
+        try
+        {
+            LOG_END_OFFSET = MethodHandles.lookup().findVarHandle(PartitionLog.class, "logEndOffset", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final String name;
+    private final LogDirectory dir;
+    private final FsyncPolicy fsync;
+    private final EpochClock clock;
+    private final MappingCache cache;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Object flushLock = new Object();
+    private final RecordBatch writerBatch = new RecordBatch();
+
+    private volatile LogConfig config;
+    private volatile Segment[] segments;
+    private volatile long logStartOffset;
+    private volatile long durableOffset;
+    private volatile boolean closed;
+    @SuppressWarnings("unused")
+    private long logEndOffset;
+
+    // Writer state, under writeLock.
+    private Segment active;
+    private boolean activeNeedsReopen;
+    private long recoveryPoint;
+    private boolean sealedUnflushed;
+
+    private PartitionLog(
+        final String name, final LogDirectory dir, final LogConfig config, final FsyncPolicy fsync,
+        final EpochClock clock, final MappingCache cache)
+    {
+        this.name = name;
+        this.dir = dir;
+        this.config = config;
+        this.fsync = fsync;
+        this.clock = clock;
+        this.cache = cache;
+    }
+
+    /**
+     * Open (or create) the log kept in {@code dir}, recovering it if it was not closed cleanly.
+     */
+    static PartitionLog open(
+        final String name, final LogDirectory dir, final LogConfig config, final FsyncPolicy fsync,
+        final EpochClock clock, final MappingCache cache)
+    {
+        final PartitionLog log = new PartitionLog(name, dir, config, fsync, clock, cache);
+        log.load();
+        return log;
+    }
+
+    private void load()
+    {
+        final LogCheckpoint checkpoint = LogCheckpoint.decode(dir.readCheckpoint());
+        final long[] bases = dir.segmentBaseOffsets();
+        Segment[] loaded = new Segment[bases.length];
+        int count = 0;
+        long end;
+        if (checkpoint != null && checkpoint.cleanShutdown)
+        {
+            for (final long base : bases)
+            {
+                final Segment segment = Segment.openTrusted(dir, base, config, cache);
+                segment.loadIndexCounts();
+                loaded[count++] = segment;
+            }
+            end = checkpoint.logEndOffset;
+            activeNeedsReopen = count > 0;
+        }
+        else
+        {
+            final long recoverFrom = checkpoint == null ? Long.MIN_VALUE : checkpoint.recoveryPoint;
+            long expected = Long.MIN_VALUE;
+            end = checkpoint == null ? 0 : checkpoint.logStartOffset;
+            for (int i = 0; i < bases.length; i++)
+            {
+                final boolean trusted = i + 1 < bases.length && bases[i + 1] <= recoverFrom;
+                if (trusted)
+                {
+                    final Segment segment = Segment.openTrusted(dir, bases[i], config, cache);
+                    segment.loadIndexCounts();
+                    loaded[count++] = segment;
+                    end = bases[i + 1];
+                    expected = bases[i + 1];
+                    continue;
+                }
+                final int lengthBefore = dir.region(bases[i], SegmentDescriptor.DATA_SUFFIX).length();
+                final Segment segment = Segment.recover(dir, bases[i], expected, config, cache, writerBatch);
+                if (segment == null)
+                {
+                    LOG.warn("{}: segment {} has no valid header; it and {} later segment(s) are dropped",
+                        name, bases[i], bases.length - i - 1);
+                    dropFrom(bases, i);
+                    break;
+                }
+                loaded[count++] = segment;
+                end = segment.nextOffset();
+                expected = end;
+                final boolean last = i + 1 == bases.length;
+                if (!last && segment.size() < lengthBefore)
+                {
+                    LOG.warn("{}: segment {} was cut at position {} of {} (invalid batch); {} later segment(s) are dropped",
+                        name, bases[i], segment.size(), lengthBefore, bases.length - i - 1);
+                    dropFrom(bases, i + 1);
+                    break;
+                }
+                if (last && segment.size() < lengthBefore && !looksPreallocatedTail(lengthBefore))
+                {
+                    LOG.info("{}: recovered segment {} up to position {}, offset {}", name, bases[i], segment.size(), end);
+                }
+            }
+            activeNeedsReopen = count > 0;
+        }
+        loaded = Arrays.copyOf(loaded, count);
+        segments = loaded.length == 0 ? NO_SEGMENTS : loaded;
+        final long checkpointStart = checkpoint == null ? 0 : checkpoint.logStartOffset;
+        final long firstBase = count > 0 ? loaded[0].baseOffset : end;
+        end = Math.max(end, count > 0 ? loaded[count - 1].baseOffset : end);
+        logStartOffset = Math.min(Math.max(checkpointStart, firstBase), end);
+        LOG_END_OFFSET.setRelease(this, end);
+        durableOffset = end;
+        active = count > 0 ? loaded[count - 1] : null;
+        recoveryPoint = active != null ? active.baseOffset : end;
+        // From here on a crash must be detected: the checkpoint says "not clean" until close().
+        writeCheckpoint(false, true);
+    }
+
+    private boolean looksPreallocatedTail(final int lengthBefore)
+    {
+        return lengthBefore >= SegmentDescriptor.HEADER_LENGTH + config.segmentBytes();
+    }
+
+    private void dropFrom(final long[] bases, final int from)
+    {
+        for (int j = from; j < bases.length; j++)
+        {
+            dir.region(bases[j], SegmentDescriptor.DATA_SUFFIX).delete();
+            dir.region(bases[j], SegmentDescriptor.OFFSET_INDEX_SUFFIX).delete();
+            dir.region(bases[j], SegmentDescriptor.TIME_INDEX_SUFFIX).delete();
+        }
+    }
+
+    /** @return the log's name (topic-partition), as used in messages. */
+    public String name()
+    {
+        return name;
+    }
+
+    /** @return the current config. */
+    public LogConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * Replace the config; size and time limits apply from the next append or retention run.
+     *
+     * @param config the new config.
+     */
+    public void config(final LogConfig config)
+    {
+        this.config = config;
+    }
+
+    /** @return the first offset still in the log. */
+    public long logStartOffset()
+    {
+        return logStartOffset;
+    }
+
+    /** @return the offset the next appended record will get. */
+    public long logEndOffset()
+    {
+        return (long)LOG_END_OFFSET.getAcquire(this);
+    }
+
+    /** @return bytes of batches held, headers of segments excluded. */
+    public long sizeInBytes()
+    {
+        long total = 0;
+        for (final Segment segment : segments)
+        {
+            total += segment.dataBytes();
+        }
+        return total;
+    }
+
+    /** @return number of segments. */
+    public int segmentCount()
+    {
+        return segments.length;
+    }
+
+    /** @return base offsets of the segments, ascending. */
+    public long[] segmentBaseOffsets()
+    {
+        final Segment[] current = segments;
+        final long[] bases = new long[current.length];
+        for (int i = 0; i < current.length; i++)
+        {
+            bases[i] = current[i].baseOffset;
+        }
+        return bases;
+    }
+
+    /**
+     * Append one or more whole, validated-by-the-caller record batches. Each batch's length, magic and
+     * CRC are checked again, and its size against {@code max.message.bytes}; if any check fails nothing
+     * is appended. Offsets are assigned by writing {@code baseOffset} in place; under
+     * {@code message.timestamp.type=LogAppendTime} the batches are stamped (and re-checksummed).
+     *
+     * @param batches the batches, from position to limit; the buffer itself is not modified.
+     * @return the offset given to the first batch.
+     * @throws InvalidBatchException if a batch is malformed or too large; nothing is appended.
+     * @throws StreamlineException   {@code RECORD_LIST_TOO_LARGE} if the batches exceed {@code segment.bytes}.
+     */
+    public long append(final ByteBuffer batches)
+    {
+        return append(batches, new AppendResult()).firstOffset;
+    }
+
+    /**
+     * Append as {@link #append(ByteBuffer)}, filling {@code result} instead of allocating.
+     *
+     * @param batches the batches, from position to limit.
+     * @param result  filled with what the append did.
+     * @return {@code result}.
+     */
+    public AppendResult append(final ByteBuffer batches, final AppendResult result)
+    {
+        final long endAfter;
+        writeLock.lock();
+        try
+        {
+            ensureOpen();
+            final LogConfig cfg = config;
+            final RecordBatch batch = writerBatch;
+            final int limit = batches.limit();
+            final int total = batches.remaining();
+            if (total == 0)
+            {
+                throw new InvalidBatchException(InvalidBatchException.Reason.BAD_LENGTH, "no batch to append");
+            }
+            if (total > cfg.segmentBytes())
+            {
+                throw new StreamlineException(ErrorCode.RECORD_LIST_TOO_LARGE, name + ": batches of " + total +
+                    " bytes exceed segment.bytes=" + cfg.segmentBytes());
+            }
+            long span = 0;
+            int count = 0;
+            for (int position = batches.position(); position < limit; count++)
+            {
+                batch.wrap(batches, position);
+                batch.validateHeader(limit);
+                final int size = batch.sizeInBytes();
+                if (size > cfg.maxMessageBytes())
+                {
+                    throw new InvalidBatchException(InvalidBatchException.Reason.TOO_LARGE,
+                        name + ": batch of " + size + " bytes exceeds max.message.bytes=" + cfg.maxMessageBytes());
+                }
+                if (batch.lastOffsetDelta() < 0)
+                {
+                    throw new InvalidBatchException(InvalidBatchException.Reason.INCONSISTENT_OFFSETS,
+                        name + ": lastOffsetDelta=" + batch.lastOffsetDelta());
+                }
+                span += batch.lastOffsetDelta() + 1L;
+                position += size;
+            }
+            final long now = clock.time();
+            final long first = (long)LOG_END_OFFSET.get(this);
+            prepareActive(total, first + span - 1, now, cfg);
+            final long appendTime = cfg.logAppendTime() ? now : RecordBatchDescriptor.NO_TIMESTAMP;
+            final int start = active.append(batches, batch, appendTime);
+            active.publishAppend(start + total);
+            endAfter = active.nextOffset();
+            LOG_END_OFFSET.setRelease(this, endAfter);
+            result.firstOffset = first;
+            result.lastOffset = endAfter - 1;
+            result.logAppendTimeMs = appendTime;
+            result.logStartOffset = logStartOffset;
+            result.batchCount = count;
+            result.sizeInBytes = total;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+        if (fsync.kind() == FsyncPolicy.Kind.ALWAYS)
+        {
+            awaitDurable(endAfter);
+        }
+        return result;
+    }
+
+    private void prepareActive(final int bytes, final long lastOffset, final long now, final LogConfig cfg)
+    {
+        if (activeNeedsReopen)
+        {
+            activeNeedsReopen = false;
+            active.reopenForWrite(cfg, (long)LOG_END_OFFSET.get(this), writerBatch);
+        }
+        if (active == null)
+        {
+            roll(now);
+        }
+        else if (!active.isEmpty() &&
+            (!active.fits(bytes, lastOffset, cfg) || now - active.createdTimeMs() >= cfg.segmentMs()))
+        {
+            roll(now);
+        }
+    }
+
+    private void roll(final long now)
+    {
+        final Segment old = active;
+        final long base = (long)LOG_END_OFFSET.get(this);
+        if (old != null)
+        {
+            if (old.baseOffset == base && old.isEmpty())
+            {
+                return;
+            }
+            if (fsync.kind() != FsyncPolicy.Kind.NEVER)
+            {
+                synchronized (flushLock)
+                {
+                    old.force(old.size());
+                }
+            }
+            else
+            {
+                sealedUnflushed = true;
+            }
+            old.seal();
+        }
+        final Segment fresh = Segment.create(dir, base, config, now, cache, fsync.kind() == FsyncPolicy.Kind.ALWAYS);
+        final Segment[] current = segments;
+        final Segment[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = fresh;
+        segments = next;
+        active = fresh;
+        if (old != null && fsync.kind() != FsyncPolicy.Kind.NEVER)
+        {
+            recoveryPoint = fresh.baseOffset;
+            writeCheckpoint(false, true);
+        }
+    }
+
+    /**
+     * Start a new segment now, if the active one holds any batch.
+     */
+    public void roll()
+    {
+        writeLock.lock();
+        try
+        {
+            ensureOpen();
+            if (activeNeedsReopen)
+            {
+                activeNeedsReopen = false;
+                active.reopenForWrite(config, (long)LOG_END_OFFSET.get(this), writerBatch);
+            }
+            if (active == null || !active.isEmpty())
+            {
+                roll(clock.time());
+            }
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Read whole batches starting with the one that holds {@code offset}.
+     *
+     * @param offset   the first offset wanted; may be inside a batch, in which case that batch is returned whole.
+     * @param maxBytes a soft limit: batches are added while they fit, but the first batch always is.
+     * @return the batches, possibly none when {@code offset} is the log end offset. Close it when done.
+     * @throws OffsetOutOfRangeException if {@code offset} is below the log start or above the log end.
+     */
+    public LogSlice read(final long offset, final int maxBytes)
+    {
+        return read(offset, maxBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * Read as {@link #read(long, int)}, but stop before any batch that starts at or after
+     * {@code maxOffset} (a high watermark or last stable offset).
+     *
+     * @param offset    the first offset wanted.
+     * @param maxBytes  a soft limit; the first batch is always included.
+     * @param maxOffset batches starting at or after this offset are left out.
+     * @return the batches; close it when done.
+     */
+    public LogSlice read(final long offset, final int maxBytes, final long maxOffset)
+    {
+        while (true)
+        {
+            final long end = logEndOffset();
+            final long start = logStartOffset;
+            if (offset < start || offset > end)
+            {
+                throw new OffsetOutOfRangeException(name + ": offset=" + offset + " is outside [logStart=" +
+                    start + ", logEnd=" + end + "]");
+            }
+            if (offset == end || offset >= maxOffset)
+            {
+                return LogSlice.empty(offset, start, end);
+            }
+            final Segment[] current = segments;
+            int i = floorSegment(current, offset);
+            boolean retry = false;
+            for (; i < current.length; i++)
+            {
+                final Segment segment = current[i];
+                final int limit = segment.size();
+                final Mapping m = segment.acquire();
+                if (m == null)
+                {
+                    retry = true;
+                    break;
+                }
+                final int position = segment.findBatch(m, offset, limit);
+                if (position < 0)
+                {
+                    m.release();
+                    continue;
+                }
+                final ByteBuffer data = m.data;
+                int p = position;
+                long next = offset;
+                while (p + RecordBatchDescriptor.BATCH_OVERHEAD <= limit)
+                {
+                    final int length = data.getInt(p + RecordBatchDescriptor.LENGTH_OFFSET);
+                    final int size = RecordBatchDescriptor.LOG_OVERHEAD + length;
+                    if (length < RecordBatchDescriptor.MIN_BATCH_LENGTH || p + (long)size > limit ||
+                        data.getLong(p) >= maxOffset || (p > position && p - position + size > maxBytes))
+                    {
+                        break;
+                    }
+                    next = data.getLong(p) + data.getInt(p + RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET) + 1;
+                    p += size;
+                }
+                if (p == position)
+                {
+                    m.release();
+                    return LogSlice.empty(offset, start, end);
+                }
+                final ByteBuffer view = data.asReadOnlyBuffer();
+                view.limit(p).position(position);
+                return new LogSlice(m, view.slice(), data.getLong(position), next, start, end);
+            }
+            if (!retry)
+            {
+                return LogSlice.empty(offset, start, end);
+            }
+        }
+    }
+
+    private static int floorSegment(final Segment[] current, final long offset)
+    {
+        int low = 0;
+        int high = current.length - 1;
+        int found = 0;
+        while (low <= high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (current[mid].baseOffset <= offset)
+            {
+                found = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Find the first batch whose largest timestamp is at or after {@code timestamp}, and return it for
+     * the caller to locate the exact record.
+     *
+     * @param timestamp the target timestamp, epoch ms.
+     * @return a slice holding that one batch, or an empty slice if no batch has such a timestamp.
+     */
+    public LogSlice readBatchAtTimestamp(final long timestamp)
+    {
+        final Segment[] current = segments;
+        final long start = logStartOffset;
+        final long end = logEndOffset();
+        for (int i = 0; i < current.length; i++)
+        {
+            final Segment segment = current[i];
+            final boolean last = i == current.length - 1;
+            if (!last && segment.largestTimestamp() < timestamp)
+            {
+                continue;
+            }
+            final int limit = segment.size();
+            final Mapping m = segment.acquire();
+            if (m == null)
+            {
+                continue;
+            }
+            final int position = segment.findBatchByTimestamp(m, timestamp, limit);
+            if (position < 0)
+            {
+                m.release();
+                continue;
+            }
+            final ByteBuffer data = m.data;
+            final long batchEnd = data.getLong(position) + data.getInt(position + RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET) + 1;
+            if (batchEnd <= start)
+            {
+                m.release();
+                continue;
+            }
+            final int size = RecordBatchDescriptor.LOG_OVERHEAD + data.getInt(position + RecordBatchDescriptor.LENGTH_OFFSET);
+            final ByteBuffer view = data.asReadOnlyBuffer();
+            view.limit(position + size).position(position);
+            return new LogSlice(m, view.slice(), data.getLong(position), batchEnd, start, end);
+        }
+        return LogSlice.empty(end, start, end);
+    }
+
+    /**
+     * Remove every batch that holds an offset at or after {@code offset}. Bytes removed are zeroed.
+     *
+     * @param offset the first offset to remove; the log end offset becomes the end of the last batch kept.
+     * @return the new log end offset.
+     * @throws OffsetOutOfRangeException if {@code offset} is below the log start offset.
+     */
+    public long truncateTo(final long offset)
+    {
+        writeLock.lock();
+        try
+        {
+            ensureOpen();
+            final long end = (long)LOG_END_OFFSET.get(this);
+            if (offset >= end)
+            {
+                return end;
+            }
+            if (offset < logStartOffset)
+            {
+                throw new OffsetOutOfRangeException(name + ": cannot truncate to offset=" + offset +
+                    " below logStart=" + logStartOffset);
+            }
+            if (activeNeedsReopen)
+            {
+                activeNeedsReopen = false;
+                active.reopenForWrite(config, end, writerBatch);
+            }
+            Segment[] current = segments;
+            int keep = current.length;
+            while (keep > 1 && current[keep - 1].baseOffset >= offset)
+            {
+                keep--;
+            }
+            if (keep < current.length)
+            {
+                final Segment[] removed = Arrays.copyOfRange(current, keep, current.length);
+                current = Arrays.copyOf(current, keep);
+                segments = current;
+                for (final Segment segment : removed)
+                {
+                    segment.delete();
+                }
+                active = current[keep - 1];
+                if (!active.isWritable())
+                {
+                    // A sealed segment ends where the next one began.
+                    active.reopenForWrite(config, removed[0].baseOffset, writerBatch);
+                }
+            }
+            long newEnd = active.truncateTo(offset, writerBatch);
+            if (active.isEmpty())
+            {
+                newEnd = Math.max(active.baseOffset, Math.min(newEnd, offset));
+            }
+            LOG_END_OFFSET.setRelease(this, newEnd);
+            durableOffset = Math.min(durableOffset, newEnd);
+            recoveryPoint = Math.min(recoveryPoint, active.baseOffset);
+            if (fsync.kind() != FsyncPolicy.Kind.NEVER)
+            {
+                synchronized (flushLock)
+                {
+                    active.forceAll();
+                }
+            }
+            writeCheckpoint(false, fsync.kind() != FsyncPolicy.Kind.NEVER);
+            return newEnd;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Move the log start offset forward (Kafka's DeleteRecords): offsets below it can no longer be read,
+     * and segments wholly below it are deleted.
+     *
+     * @param offset the new log start offset, at most the log end offset.
+     * @return the log start offset after the call.
+     * @throws OffsetOutOfRangeException if {@code offset} is above the log end offset.
+     */
+    public long deleteRecordsBefore(final long offset)
+    {
+        writeLock.lock();
+        try
+        {
+            ensureOpen();
+            final long end = (long)LOG_END_OFFSET.get(this);
+            if (offset > end)
+            {
+                throw new OffsetOutOfRangeException(name + ": cannot delete records before offset=" + offset +
+                    " above logEnd=" + end);
+            }
+            if (offset > logStartOffset)
+            {
+                logStartOffset = offset;
+                writeCheckpoint(false, fsync.kind() != FsyncPolicy.Kind.NEVER);
+                deleteSegmentsBelowStart();
+            }
+            return logStartOffset;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    private void deleteSegmentsBelowStart()
+    {
+        final Segment[] current = segments;
+        int drop = 0;
+        while (drop + 1 < current.length && current[drop + 1].baseOffset <= logStartOffset)
+        {
+            drop++;
+        }
+        deleteOldest(drop);
+    }
+
+    private void deleteOldest(final int count)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+        final Segment[] current = segments;
+        final Segment[] next = Arrays.copyOfRange(current, count, current.length);
+        segments = next;
+        for (int i = 0; i < count; i++)
+        {
+            current[i].delete();
+        }
+        if (next.length > 0 && next[0].baseOffset > logStartOffset)
+        {
+            logStartOffset = next[0].baseOffset;
+        }
+    }
+
+    /**
+     * Apply {@code retention.ms} and {@code retention.bytes} as Kafka does: delete the oldest segments
+     * whose largest timestamp is older than {@code now - retention.ms}, then the oldest while the log stays
+     * at least {@code retention.bytes} without them. If the active segment itself is due, a new empty
+     * segment is rolled first, so the log end offset never moves back.
+     *
+     * @return the number of segments deleted.
+     */
+    public int applyRetention()
+    {
+        writeLock.lock();
+        try
+        {
+            ensureOpen();
+            final LogConfig cfg = config;
+            final long now = clock.time();
+            Segment[] current = segments;
+            int drop = 0;
+            if (cfg.retentionMs() >= 0)
+            {
+                while (drop < current.length && !current[drop].isEmpty() &&
+                    now - current[drop].largestTimestamp() > cfg.retentionMs())
+                {
+                    drop++;
+                }
+            }
+            if (cfg.retentionBytes() >= 0)
+            {
+                long excess = sizeInBytes() - cfg.retentionBytes();
+                for (int i = 0; i < drop; i++)
+                {
+                    excess -= current[i].dataBytes();
+                }
+                while (drop < current.length && !current[drop].isEmpty() && excess - current[drop].dataBytes() >= 0)
+                {
+                    excess -= current[drop].dataBytes();
+                    drop++;
+                }
+            }
+            if (drop == 0)
+            {
+                return 0;
+            }
+            if (drop == current.length)
+            {
+                if (activeNeedsReopen)
+                {
+                    activeNeedsReopen = false;
+                    active.reopenForWrite(cfg, (long)LOG_END_OFFSET.get(this), writerBatch);
+                }
+                roll(now);
+            }
+            final long newStart = drop < segments.length ? segments[drop].baseOffset : logEndOffset();
+            if (newStart > logStartOffset)
+            {
+                logStartOffset = newStart;
+            }
+            writeCheckpoint(false, fsync.kind() != FsyncPolicy.Kind.NEVER);
+            deleteOldest(drop);
+            return drop;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Force every appended byte to stable storage now, whatever the policy.
+     */
+    public void flush()
+    {
+        synchronized (flushLock)
+        {
+            flushLocked();
+        }
+    }
+
+    /**
+     * Wait until every offset below {@code endOffset} is on stable storage, forcing if nobody else is.
+     * Callers that arrive while a force is running find their bytes covered by the next one.
+     *
+     * @param endOffset the offset after the last record that must be durable.
+     */
+    void awaitDurable(final long endOffset)
+    {
+        if (durableOffset >= endOffset)
+        {
+            return;
+        }
+        synchronized (flushLock)
+        {
+            if (durableOffset < endOffset)
+            {
+                flushLocked();
+            }
+        }
+    }
+
+    private void flushLocked()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long target = logEndOffset();
+        final Segment[] current = segments;
+        if (sealedUnflushed)
+        {
+            for (int i = 0; i < current.length - 1; i++)
+            {
+                if (current[i].flushedSize < current[i].size())
+                {
+                    current[i].forceAll();
+                }
+            }
+            sealedUnflushed = false;
+        }
+        if (current.length > 0)
+        {
+            final Segment last = current[current.length - 1];
+            last.force(last.size());
+        }
+        durableOffset = Math.max(durableOffset, target);
+    }
+
+    /** @return the offset below which every record is known to be forced to disk. */
+    public long durableOffset()
+    {
+        return durableOffset;
+    }
+
+    /**
+     * Close the log cleanly: force everything, trim the active segment's files, release every mapping
+     * and write the clean-shutdown checkpoint, so the next open needs no scan.
+     */
+    @Override
+    public void close()
+    {
+        writeLock.lock();
+        try
+        {
+            if (closed)
+            {
+                return;
+            }
+            flush();
+            closed = true;
+            final Segment[] current = segments;
+            for (final Segment segment : current)
+            {
+                segment.close(true);
+            }
+            recoveryPoint = logEndOffset();
+            writeCheckpoint(true, true);
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Close the log without the clean-shutdown checkpoint or trimming, as a crash would leave it.
+     * For tests of recovery.
+     */
+    void abandon()
+    {
+        writeLock.lock();
+        try
+        {
+            closed = true;
+            for (final Segment segment : segments)
+            {
+                segment.close(false);
+            }
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /** Close the log and delete all its files. */
+    public void delete()
+    {
+        writeLock.lock();
+        try
+        {
+            closed = true;
+            for (final Segment segment : segments)
+            {
+                segment.close(false);
+            }
+            segments = NO_SEGMENTS;
+            dir.deleteAll();
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /** @return true once closed or deleted. */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    private void writeCheckpoint(final boolean clean, final boolean force)
+    {
+        dir.writeCheckpoint(new LogCheckpoint(clean, logStartOffset, recoveryPoint, logEndOffset()).encode(), force);
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new StreamlineException(ErrorCode.KAFKA_STORAGE_ERROR, name + ": log is closed");
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PartitionLog{" + name + ", logStart=" + logStartOffset + ", logEnd=" + logEndOffset() +
+            ", segments=" + segments.length + '}';
+    }
+}

@@ -31,7 +31,9 @@ public class InvalidBatchException extends StreamlineException
         /** The batch is larger than {@code max.message.bytes}. */
         TOO_LARGE(ErrorCode.MESSAGE_TOO_LARGE),
         /** The compression codec id is not one Kafka defines. */
-        UNKNOWN_COMPRESSION(ErrorCode.CORRUPT_MESSAGE);
+        UNKNOWN_COMPRESSION(ErrorCode.CORRUPT_MESSAGE),
+        /** A producer sent a control batch; only transaction coordinators write those (Kafka: INVALID_RECORD). */
+        CONTROL_BATCH_FROM_CLIENT(ErrorCode.INVALID_RECORD);
 
         private final ErrorCode errorCode;
 

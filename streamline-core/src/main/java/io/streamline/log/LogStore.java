@@ -255,6 +255,33 @@ public final class LogStore implements AutoCloseable
         }
     }
 
+    /**
+     * Drop the store as a process crash would: no log is closed cleanly, no checkpoint is written, the
+     * directory lock is released. For recovery tests in one JVM.
+     */
+    void abandon()
+    {
+        closed = true;
+        if (flusher != null)
+        {
+            flusher.close();
+        }
+        open.values().forEach(PartitionLog::abandon);
+        open.clear();
+        if (lock != null)
+        {
+            try
+            {
+                lock.release();
+                lockChannel.close();
+            }
+            catch (final IOException ex)
+            {
+                throw new StorageException("cannot release lock of " + directory, ex);
+            }
+        }
+    }
+
     private void onFlushError(final Throwable error)
     {
         flushErrors.incrementAndGet();
@@ -373,7 +400,7 @@ public final class LogStore implements AutoCloseable
         }
 
         /**
-         * @param max bound on read-only segment mappings open at once; default {@value #DEFAULT_MAX_MAPPED_SEGMENTS}.
+         * @param max bound on read-only segment mappings open at once; default {@value LogStore#DEFAULT_MAX_MAPPED_SEGMENTS}.
          * @return this.
          */
         public Builder maxMappedSegments(final int max)

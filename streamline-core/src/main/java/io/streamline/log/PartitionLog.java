@@ -629,6 +629,11 @@ public final class PartitionLog implements AutoCloseable
                 newEnd = Math.max(active.baseOffset, Math.min(newEnd, offset));
             }
             LOG_END_OFFSET.setRelease(this, newEnd);
+            if (newEnd < logStartOffset)
+            {
+                // The batch holding the log start was removed: nothing below the new end is readable.
+                logStartOffset = newEnd;
+            }
             durableOffset = Math.min(durableOffset, newEnd);
             recoveryPoint = Math.min(recoveryPoint, active.baseOffset);
             if (fsync.kind() != FsyncPolicy.Kind.NEVER)

@@ -76,7 +76,7 @@ final class Segment
     private int bytesSinceIndexEntry;
     private long maxTimestamp = RecordBatchDescriptor.NO_TIMESTAMP;
     private long maxTimestampKnownUpTo = -1;
-    private long lastIndexedTimestamp = Long.MIN_VALUE;
+    private long lastIndexedTimestamp = RecordBatchDescriptor.NO_TIMESTAMP;
     private long createdTimeMs;
     private long nextOffset;
     int flushedSize;
@@ -566,7 +566,7 @@ final class Segment
         int position = HEADER_LENGTH;
         int sinceEntry = 0;
         long max = RecordBatchDescriptor.NO_TIMESTAMP;
-        long lastIndexed = Long.MIN_VALUE;
+        long lastIndexed = RecordBatchDescriptor.NO_TIMESTAMP;
         final int interval = Math.max(indexIntervalBytes, 0);
         while (position < end)
         {
@@ -593,7 +593,7 @@ final class Segment
             sinceEntry += batchSize;
             position += batchSize;
         }
-        if (max > lastIndexed)
+        if (max > lastIndexed && position > HEADER_LENGTH)
         {
             // A final entry so the segment's largest timestamp is always the last time-index entry.
             tix = grow(tix, (timeCount + 1) * TIME_ENTRY_LENGTH);
@@ -807,11 +807,13 @@ final class Segment
         {
             return;
         }
-        final Mapping current = mapping;
-        if (maxTimestamp > lastIndexedTimestamp)
+        if (maxTimestamp > lastIndexedTimestamp && !isEmpty())
         {
-            appendTimeEntry(current, maxTimestamp, (int)Math.max(0, lastBatchRelativeOffset(current)));
+            final Mapping beforeEntry = mapping;
+            appendTimeEntry(beforeEntry, maxTimestamp, (int)Math.max(0, lastBatchRelativeOffset(beforeEntry)));
         }
+        // Read after the entry: a growing index publishes a new mapping.
+        final Mapping current = mapping;
         writable = false;
         trimFiles();
         indexesChecked = true;
@@ -861,6 +863,8 @@ final class Segment
         final int cut = findBatch(m, offset, oldSize);
         if (cut < 0)
         {
+            // Every batch ends before the target: keep them all, but never end past the target.
+            nextOffset = Math.min(nextOffset, Math.max(offset, baseOffset));
             return nextOffset;
         }
         // Publish the smaller size before zeroing, so no new reader starts on bytes being removed.
@@ -878,7 +882,7 @@ final class Segment
         nextOffset = baseOffset;
         maxTimestamp = RecordBatchDescriptor.NO_TIMESTAMP;
         int timeCount = 0;
-        long lastIndexed = Long.MIN_VALUE;
+        long lastIndexed = RecordBatchDescriptor.NO_TIMESTAMP;
         int position = HEADER_LENGTH;
         final int timeCapacity = m.timeIndex.capacity() / TIME_ENTRY_LENGTH;
         final int oldTimeCount = (int)TIME_ENTRIES.get(this);

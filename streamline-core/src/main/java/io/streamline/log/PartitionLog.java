@@ -4,8 +4,10 @@ import io.streamline.ErrorCode;
 import io.streamline.OffsetOutOfRangeException;
 import io.streamline.StreamlineException;
 import io.streamline.record.InvalidBatchException;
+import io.streamline.record.Record;
 import io.streamline.record.RecordBatch;
 import io.streamline.record.RecordBatchDescriptor;
+import io.streamline.record.RecordReader;
 import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -571,6 +573,75 @@ public final class PartitionLog implements AutoCloseable
             return new LogSlice(m, view.slice(), data.getLong(position), batchEnd, start, end);
         }
         return LogSlice.empty(end, start, end);
+    }
+
+    /**
+     * Kafka's ListOffsets by timestamp: the first record, at or after the log start offset, whose
+     * timestamp is at or after {@code timestamp}.
+     *
+     * @param timestamp the target timestamp, epoch ms.
+     * @return the record's offset and timestamp, or null if no record has such a timestamp.
+     */
+    public TimestampOffset offsetForTimestamp(final long timestamp)
+    {
+        final RecordBatch batch = new RecordBatch();
+        final RecordReader reader = new RecordReader();
+        long from = -1;
+        try (LogSlice first = readBatchAtTimestamp(timestamp))
+        {
+            if (first.isEmpty())
+            {
+                return null;
+            }
+            final TimestampOffset found = firstRecordAtOrAfter(first.batches(), timestamp, batch, reader);
+            if (found != null)
+            {
+                return found;
+            }
+            from = first.nextOffset();
+        }
+        // Every matching record of that batch was below the log start: continue with later batches.
+        while (from < logEndOffset())
+        {
+            try (LogSlice slice = read(Math.max(from, logStartOffset), 1024 * 1024))
+            {
+                if (slice.isEmpty())
+                {
+                    return null;
+                }
+                final TimestampOffset found = firstRecordAtOrAfter(slice.batches(), timestamp, batch, reader);
+                if (found != null)
+                {
+                    return found;
+                }
+                from = slice.nextOffset();
+            }
+        }
+        return null;
+    }
+
+    private TimestampOffset firstRecordAtOrAfter(
+        final ByteBuffer batches, final long timestamp, final RecordBatch batch, final RecordReader reader)
+    {
+        final long start = logStartOffset;
+        for (int p = 0; p < batches.limit(); p += batch.sizeInBytes())
+        {
+            batch.wrap(batches, p);
+            if (batch.maxTimestamp() < timestamp || batch.lastOffset() < start || batch.isControl())
+            {
+                continue;
+            }
+            reader.wrap(batch);
+            while (reader.hasNext())
+            {
+                final Record record = reader.next();
+                if (record.offset() >= start && record.timestamp() >= timestamp)
+                {
+                    return new TimestampOffset(record.offset(), record.timestamp());
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -242,6 +242,13 @@ class PartitionLogTest
             {
                 assertTrue(slice.isEmpty());
             }
+            assertEquals(new TimestampOffset(110, 1550), log.offsetForTimestamp(1545));
+            assertEquals(new TimestampOffset(110, 1550), log.offsetForTimestamp(1550));
+            assertEquals(new TimestampOffset(0, 1000), log.offsetForTimestamp(-5));
+            assertNull(log.offsetForTimestamp(1991));
+            log.deleteRecordsBefore(111);
+            assertEquals(new TimestampOffset(111, 1550), log.offsetForTimestamp(1545));
+            assertEquals(new TimestampOffset(112, 1560), log.offsetForTimestamp(1551));
         }
     }
 

@@ -153,9 +153,10 @@ public final class PartitionLog implements AutoCloseable
                     dropFrom(bases, i + 1);
                     break;
                 }
-                if (last && segment.size() < lengthBefore && !looksPreallocatedTail(lengthBefore))
+                if (segment.tornTail())
                 {
-                    LOG.info("{}: recovered segment {} up to position {}, offset {}", name, bases[i], segment.size(), end);
+                    LOG.warn("{}: segment {} had an invalid batch at position {}; cut there, log end offset {}",
+                        name, bases[i], segment.size(), end);
                 }
             }
             activeNeedsReopen = count > 0;
@@ -172,11 +173,6 @@ public final class PartitionLog implements AutoCloseable
         recoveryPoint = active != null ? active.baseOffset : end;
         // From here on a crash must be detected: the checkpoint says "not clean" until close().
         writeCheckpoint(false, true);
-    }
-
-    private boolean looksPreallocatedTail(final int lengthBefore)
-    {
-        return lengthBefore >= SegmentDescriptor.HEADER_LENGTH + config.segmentBytes();
     }
 
     private void dropFrom(final long[] bases, final int from)

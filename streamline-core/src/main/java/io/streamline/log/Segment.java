@@ -60,6 +60,7 @@ final class Segment
     private volatile Mapping mapping;
     private volatile boolean closed;
     private boolean indexesChecked;
+    private boolean tornTail;
 
     @SuppressWarnings("unused")
     private int size;
@@ -170,6 +171,7 @@ final class Segment
                 position += batch.sizeInBytes();
             }
             segment.createdTimeMs = SegmentDescriptor.createdTimeMs(buffer);
+            segment.tornTail = hasNonZero(buffer, position, Math.min(limit, position + RecordBatchDescriptor.BATCH_OVERHEAD));
             // Cut everything after the last valid batch, so stale bytes can never be mistaken for data.
             segment.data.setLength(position);
             segment.flushedSize = 0;
@@ -186,6 +188,24 @@ final class Segment
                 MappedBuffers.release(buffer);
             }
         }
+    }
+
+    private static boolean hasNonZero(final ByteBuffer buffer, final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (buffer.get(i) != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return true if recovery cut bytes that were not the zeros of preallocation (a torn or corrupt batch). */
+    boolean tornTail()
+    {
+        return tornTail;
     }
 
     /**

@@ -65,6 +65,7 @@ public final class PartitionLog implements AutoCloseable
     private volatile long logStartOffset;
     private volatile long durableOffset;
     private volatile boolean closed;
+    private volatile long forceCount;
     @SuppressWarnings("unused")
     private long logEndOffset;
 
@@ -906,7 +907,14 @@ public final class PartitionLog implements AutoCloseable
             final Segment last = current[current.length - 1];
             last.force(last.size());
         }
+        forceCount++;
         durableOffset = Math.max(durableOffset, target);
+    }
+
+    /** @return how many times appended data has been forced (group commit makes this less than the appends). */
+    public long forceCount()
+    {
+        return forceCount;
     }
 
     /** @return the offset below which every record is known to be forced to disk. */

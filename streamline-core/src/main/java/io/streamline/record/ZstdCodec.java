@@ -11,7 +11,8 @@ import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 
 /**
  * Zstandard through zstd-jni's streaming API, as Kafka uses it: {@code ZstdOutputStreamNoFinalizer}
- * writes one streaming frame (no content size, no checksum) at the given level, and
+ * writes one streaming frame (no content size, no checksum) at the given level, flushed then ended as
+ * Kafka's buffered stream does, so the bytes are Kafka's; and
  * {@code ZstdInputStreamNoFinalizer} reads one or more frames. The streams' I/O buffers come from a
  * pool of one buffer kept by this codec; the native stream contexts are made per batch.
  */
@@ -44,6 +45,9 @@ final class ZstdCodec extends CompressionCodec
             try
             {
                 zstd.write(src.array(), srcIndex, length);
+                // Kafka's stream is closed through a BufferedOutputStream, which flushes (ending the block)
+                // before the frame is ended; doing the same gives the same bytes.
+                zstd.flush();
             }
             finally
             {

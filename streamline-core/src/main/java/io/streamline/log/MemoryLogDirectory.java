@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MemoryLogDirectory implements LogDirectory
 {
     /** First allocation of a writable region; doubled as it fills. */
-    static final int INITIAL_CAPACITY = 64 * 1024;
+    static final int INITIAL_CAPACITY = 4096;
 
     private final String name;
     private final Map<String, MemoryRegion> files = new ConcurrentHashMap<>();

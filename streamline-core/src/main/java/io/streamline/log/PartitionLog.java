@@ -38,6 +38,7 @@ public final class PartitionLog implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
     private static final VarHandle LOG_END_OFFSET;
     private static final Segment[] NO_SEGMENTS = new Segment[0];
+    private static final ThreadLocal<RecordBatch> VALIDATOR = ThreadLocal.withInitial(RecordBatch::new);
 
     static
     {
@@ -274,6 +275,9 @@ public final class PartitionLog implements AutoCloseable
      */
     public AppendResult append(final ByteBuffer batches, final AppendResult result)
     {
+        // Checked before taking the lock: CRCs of large batches need not serialise appenders.
+        final int count = validate(batches, config);
+        final long span = offsetSpan(batches);
         final long endAfter;
         writeLock.lock();
         try
@@ -281,36 +285,11 @@ public final class PartitionLog implements AutoCloseable
             ensureOpen();
             final LogConfig cfg = config;
             final RecordBatch batch = writerBatch;
-            final int limit = batches.limit();
             final int total = batches.remaining();
-            if (total == 0)
-            {
-                throw new InvalidBatchException(InvalidBatchException.Reason.BAD_LENGTH, "no batch to append");
-            }
             if (total > cfg.segmentBytes())
             {
                 throw new StreamlineException(ErrorCode.RECORD_LIST_TOO_LARGE, name + ": batches of " + total +
                     " bytes exceed segment.bytes=" + cfg.segmentBytes());
-            }
-            long span = 0;
-            int count = 0;
-            for (int position = batches.position(); position < limit; count++)
-            {
-                batch.wrap(batches, position);
-                batch.validateHeader(limit);
-                final int size = batch.sizeInBytes();
-                if (size > cfg.maxMessageBytes())
-                {
-                    throw new InvalidBatchException(InvalidBatchException.Reason.TOO_LARGE,
-                        name + ": batch of " + size + " bytes exceeds max.message.bytes=" + cfg.maxMessageBytes());
-                }
-                if (batch.lastOffsetDelta() < 0)
-                {
-                    throw new InvalidBatchException(InvalidBatchException.Reason.INCONSISTENT_OFFSETS,
-                        name + ": lastOffsetDelta=" + batch.lastOffsetDelta());
-                }
-                span += batch.lastOffsetDelta() + 1L;
-                position += size;
             }
             final long now = clock.time();
             final long first = (long)LOG_END_OFFSET.get(this);
@@ -336,6 +315,47 @@ public final class PartitionLog implements AutoCloseable
             awaitDurable(endAfter);
         }
         return result;
+    }
+
+    private int validate(final ByteBuffer batches, final LogConfig cfg)
+    {
+        final RecordBatch batch = VALIDATOR.get();
+        final int limit = batches.limit();
+        if (!batches.hasRemaining())
+        {
+            throw new InvalidBatchException(InvalidBatchException.Reason.BAD_LENGTH, name + ": no batch to append");
+        }
+        int count = 0;
+        for (int position = batches.position(); position < limit; count++)
+        {
+            batch.wrap(batches, position);
+            batch.validateHeader(limit);
+            final int size = batch.sizeInBytes();
+            if (size > cfg.maxMessageBytes())
+            {
+                throw new InvalidBatchException(InvalidBatchException.Reason.TOO_LARGE,
+                    name + ": batch of " + size + " bytes exceeds max.message.bytes=" + cfg.maxMessageBytes());
+            }
+            if (batch.lastOffsetDelta() < 0)
+            {
+                throw new InvalidBatchException(InvalidBatchException.Reason.INCONSISTENT_OFFSETS,
+                    name + ": lastOffsetDelta=" + batch.lastOffsetDelta());
+            }
+            position += size;
+        }
+        return count;
+    }
+
+    private static long offsetSpan(final ByteBuffer batches)
+    {
+        long span = 0;
+        final int limit = batches.limit();
+        for (int position = batches.position(); position < limit; )
+        {
+            span += batches.getInt(position + RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET) + 1L;
+            position += RecordBatchDescriptor.LOG_OVERHEAD + batches.getInt(position + RecordBatchDescriptor.LENGTH_OFFSET);
+        }
+        return span;
     }
 
     private void prepareActive(final int bytes, final long lastOffset, final long now, final LogConfig cfg)

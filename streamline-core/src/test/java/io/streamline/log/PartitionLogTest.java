@@ -172,8 +172,20 @@ class PartitionLogTest
             combined.put(good.duplicate()).put(good.duplicate()).put(new byte[20]).flip();
             assertThrows(InvalidBatchException.class, () -> log.append(combined));
             assertEquals(1, log.logEndOffset());
-            final StreamlineException tooBig = assertThrows(StreamlineException.class,
-                () -> log.append(ByteBuffer.allocate(3000)));
+            // Valid batches, each under max.message.bytes, that together exceed segment.bytes.
+            final ByteBuffer many = ByteBuffer.allocate(3000);
+            while (many.remaining() > 400)
+            {
+                final ByteBuffer one = TestBatches.batch(3, 100, 1, many.position());
+                if (one.remaining() > many.remaining())
+                {
+                    break;
+                }
+                many.put(one);
+            }
+            many.flip();
+            assertTrue(many.remaining() > 2000);
+            final StreamlineException tooBig = assertThrows(StreamlineException.class, () -> log.append(many));
             assertEquals(ErrorCode.RECORD_LIST_TOO_LARGE, tooBig.errorCode());
         }
     }

@@ -20,8 +20,9 @@ import static io.streamline.record.RecordBatchDescriptor.*;
  * <li>{@code lastOffsetDelta} is at least 0 (INCONSISTENT_OFFSETS), {@code recordCount} at least 1
  * (RECORD_COUNT_MISMATCH) and equal to {@code lastOffsetDelta + 1} (INCONSISTENT_OFFSETS);</li>
  * <li>producer fields agree (INCONSISTENT_SEQUENCE): producer id -1 means base sequence -1 and not
- * transactional; a producer id of 0 or more needs a base sequence and an epoch of 0 or more; no other
- * negative producer id;</li>
+ * transactional; a producer id of 0 or more needs an epoch of 0 or more and, from a client, a base
+ * sequence of 0 or more (transaction markers and coordinators' transactional batches carry a producer
+ * but sequence -1, as in Kafka); no other negative producer id;</li>
  * <li>every record decodes (CORRUPT_RECORD; TOO_LARGE if a compressed batch decompresses to more than
  * the reader's limit), its offset delta is its index (INCONSISTENT_OFFSETS), and the batch holds exactly
  * {@code recordCount} records with no bytes after the last (RECORD_COUNT_MISMATCH).</li>
@@ -117,7 +118,7 @@ public final class BatchValidator
                 "attributes=" + batch.attributes() + " mark a control batch; producers may not write control records");
         }
         validateCounts(batch);
-        validateProducer(batch);
+        validateProducer(batch, fromClient);
         validateRecords(batch);
     }
 
@@ -153,7 +154,7 @@ public final class BatchValidator
         }
     }
 
-    private static void validateProducer(final RecordBatch batch)
+    private static void validateProducer(final RecordBatch batch, final boolean fromClient)
     {
         final long producerId = batch.producerId();
         final short producerEpoch = batch.producerEpoch();
@@ -173,10 +174,11 @@ public final class BatchValidator
         {
             throw sequence("producerId=" + producerId + " is negative and not -1");
         }
-        else if (baseSequence < 0 || producerEpoch < 0)
+        else if (producerEpoch < 0 || (fromClient && baseSequence < 0))
         {
-            throw sequence("producerId=" + producerId + " needs baseSequence >= 0 and producerEpoch >= 0, got " +
-                "baseSequence=" + baseSequence + ", producerEpoch=" + producerEpoch);
+            throw sequence("producerId=" + producerId + " needs producerEpoch >= 0" +
+                (fromClient ? " and baseSequence >= 0" : "") + ", got producerEpoch=" + producerEpoch +
+                ", baseSequence=" + baseSequence);
         }
     }
 

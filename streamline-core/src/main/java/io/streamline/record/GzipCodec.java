@@ -33,6 +33,7 @@ final class GzipCodec extends CompressionCodec
     private final int level;
     private final CRC32 crc = new CRC32();
     private final View view = new View();
+    private final byte[] spare = new byte[64];
     private Deflater deflater;
     private Inflater inflater;
 
@@ -67,9 +68,13 @@ final class GzipCodec extends CompressionCodec
         final ByteBuffer out = view.of(dst, dstIndex + HEADER_LENGTH, dstIndex + dstCapacity - TRAILER_LENGTH);
         while (!deflater.finished())
         {
-            deflater.deflate(out);
-            if (!out.hasRemaining() && !deflater.finished())
+            if (out.hasRemaining())
             {
+                deflater.deflate(out);
+            }
+            else if (deflater.deflate(spare) > 0 || !deflater.finished())
+            {
+                // zlib reports the end only with output space left: a full buffer may or may not be the end.
                 throw overflow(NAME, length, dstCapacity);
             }
         }

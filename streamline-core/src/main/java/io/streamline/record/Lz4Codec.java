@@ -217,6 +217,12 @@ final class Lz4Codec extends CompressionCodec
                 }
                 catch (final LZ4Exception ex)
                 {
+                    if (room < maxBlockSize)
+                    {
+                        throw new InvalidBatchException(InvalidBatchException.Reason.TOO_LARGE, "lz4: block at index=" +
+                            p + " does not decompress into the " + room + " bytes left under the limit of " +
+                            out.maxCapacity(), ex);
+                    }
                     throw corrupt(NAME, "bad block at index=" + p, ex);
                 }
             }

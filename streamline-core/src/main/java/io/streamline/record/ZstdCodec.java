@@ -44,7 +44,10 @@ final class ZstdCodec extends CompressionCodec
             final ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(output, pool, level);
             try
             {
-                zstd.write(src.array(), srcIndex, length);
+                if (length > 0)
+                {
+                    zstd.write(src.array(), srcIndex, length);
+                }
                 // Kafka's stream is closed through a BufferedOutputStream, which flushes (ending the block)
                 // before the frame is ended; doing the same gives the same bytes.
                 zstd.flush();
@@ -72,6 +75,10 @@ final class ZstdCodec extends CompressionCodec
     @Override
     int decompress(final ByteBuffer src, final int srcIndex, final int length, final GrowableBuffer out)
     {
+        if (length == 0)
+        {
+            throw corrupt(NAME, "empty input");
+        }
         input.reset(src, srcIndex, srcIndex + length);
         int outPosition = 0;
         try (ZstdInputStreamNoFinalizer zstd = new ZstdInputStreamNoFinalizer(input, pool))

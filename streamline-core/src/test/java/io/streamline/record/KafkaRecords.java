@@ -167,6 +167,24 @@ final class KafkaRecords
         }
     }
 
+    /** Kafka's LZ4 frame writer with a block size id (4-7) and optional block checksums. */
+    static byte[] lz4Frame(final byte[] data, final int blockSizeId, final boolean blockChecksum)
+    {
+        final ByteBufferOutputStream out = new ByteBufferOutputStream(64);
+        try (OutputStream stream = new org.apache.kafka.common.compress.Lz4BlockOutputStream(out, blockSizeId, 9,
+            blockChecksum, false))
+        {
+            stream.write(data);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        final ByteBuffer buffer = out.buffer();
+        buffer.flip();
+        return toArray(buffer);
+    }
+
     static void writeVarint(final int value, final ByteBuffer buffer)
     {
         ByteUtils.writeVarint(value, buffer);

@@ -67,7 +67,8 @@ final class TestBatches
     static byte[] rawRecord(final int offsetDelta, final int keyLength, final int valueLength, final int headerCount,
         final Integer lengthOverride, final int padding)
     {
-        final ByteBuffer body = ByteBuffer.allocate(64 + Math.max(0, keyLength) + Math.max(0, valueLength) + padding);
+        final ByteBuffer body = ByteBuffer.allocate(64 + Math.max(0, Math.min(keyLength, 1024)) +
+            Math.max(0, Math.min(valueLength, 1024)) + padding);
         body.put((byte)0);
         KafkaRecords.writeVarlong(0, body);
         KafkaRecords.writeVarint(offsetDelta, body);

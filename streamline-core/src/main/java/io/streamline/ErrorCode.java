@@ -16,6 +16,10 @@ public enum ErrorCode
     CORRUPT_MESSAGE(2),
     /** The topic or partition does not exist. */
     UNKNOWN_TOPIC_OR_PARTITION(3),
+    /** The request timed out. */
+    REQUEST_TIMED_OUT(7),
+    /** The client or component that was asked to act is closed or not ready. */
+    BROKER_NOT_AVAILABLE(8),
     /** A batch is larger than the topic's {@code max.message.bytes}. */
     MESSAGE_TOO_LARGE(10),
     /** The topic name is not legal. */
@@ -24,8 +28,20 @@ public enum ErrorCode
     RECORD_LIST_TOO_LARGE(18),
     /** A timestamp is outside the accepted range. */
     INVALID_TIMESTAMP(32),
+    /** The topic already exists. */
+    TOPIC_ALREADY_EXISTS(36),
+    /** The number of partitions is not valid. */
+    INVALID_PARTITIONS(37),
+    /** The replication factor is not valid (only 1 is, or -1 for the default). */
+    INVALID_REPLICATION_FACTOR(38),
+    /** A configuration name or value is not valid. */
+    INVALID_CONFIG(40),
+    /** The request is not valid. */
+    INVALID_REQUEST(42),
     /** The record format is not supported. */
     UNSUPPORTED_FOR_MESSAGE_FORMAT(43),
+    /** The request is not allowed by policy. */
+    POLICY_VIOLATION(44),
     /** The sequence number of a batch is not the next one expected. */
     OUT_OF_ORDER_SEQUENCE_NUMBER(45),
     /** The producer epoch is older than the current one. */
@@ -33,7 +49,9 @@ public enum ErrorCode
     /** A storage error on the broker's disk. */
     KAFKA_STORAGE_ERROR(56),
     /** A record is invalid (for example its offsets or sequence fields are inconsistent). */
-    INVALID_RECORD(87);
+    INVALID_RECORD(87),
+    /** The topic id is not known. */
+    UNKNOWN_TOPIC_ID(100);
 
     private final short code;
 

@@ -38,6 +38,7 @@ public final class PartitionLog implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
     private static final VarHandle LOG_END_OFFSET;
     private static final Segment[] NO_SEGMENTS = new Segment[0];
+    private static final AppendListener[] NO_LISTENERS = new AppendListener[0];
     private static final ThreadLocal<RecordBatch> VALIDATOR = ThreadLocal.withInitial(RecordBatch::new);
 
     static
@@ -62,6 +63,7 @@ public final class PartitionLog implements AutoCloseable
     private final RecordBatch writerBatch = new RecordBatch();
 
     private volatile LogConfig config;
+    private volatile AppendListener[] listeners = NO_LISTENERS;
     private volatile Segment[] segments;
     private volatile long logStartOffset;
     private volatile long durableOffset;
@@ -314,7 +316,67 @@ public final class PartitionLog implements AutoCloseable
         {
             awaitDurable(endAfter);
         }
+        notifyListeners();
         return result;
+    }
+
+    private void notifyListeners()
+    {
+        final AppendListener[] current = listeners;
+        if (current.length > 0)
+        {
+            final long highWatermark = highWatermark();
+            for (final AppendListener listener : current)
+            {
+                listener.onAppend(this, highWatermark);
+            }
+        }
+    }
+
+    /**
+     * Be told of every append from now on.
+     *
+     * @param listener called after each append becomes readable.
+     */
+    public synchronized void addAppendListener(final AppendListener listener)
+    {
+        final AppendListener[] current = listeners;
+        final AppendListener[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = listener;
+        listeners = next;
+    }
+
+    /**
+     * Stop telling {@code listener} of appends.
+     *
+     * @param listener a listener added before.
+     */
+    public synchronized void removeAppendListener(final AppendListener listener)
+    {
+        final AppendListener[] current = listeners;
+        for (int i = 0; i < current.length; i++)
+        {
+            if (current[i] == listener)
+            {
+                final AppendListener[] next = new AppendListener[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                listeners = next;
+                return;
+            }
+        }
+    }
+
+    /**
+     * The offset below which records may be served to readers: the log end offset, or under
+     * {@code fsync=always} the durable offset, so a reader never sees a record a crash could take back.
+     *
+     * @return the high watermark.
+     */
+    public long highWatermark()
+    {
+        final long end = logEndOffset();
+        return fsync.kind() == FsyncPolicy.Kind.ALWAYS ? Math.min(durableOffset, end) : end;
     }
 
     private int validate(final ByteBuffer batches, final LogConfig cfg)

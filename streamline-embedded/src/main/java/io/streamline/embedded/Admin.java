@@ -1,0 +1,171 @@
+package io.streamline.embedded;
+
+import io.streamline.log.PartitionLog;
+import io.streamline.log.TimestampOffset;
+import io.streamline.topic.Topic;
+import io.streamline.topic.TopicManager;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Administers an engine's topics: create, delete, describe, add partitions, configs, offsets, and
+ * deleting records. Errors carry Kafka's codes ({@code TOPIC_ALREADY_EXISTS},
+ * {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code INVALID_PARTITIONS}, {@code INVALID_CONFIG}, ...).
+ * Thread-safe.
+ */
+public final class Admin
+{
+    private final StreamlineEngine engine;
+
+    Admin(final StreamlineEngine engine)
+    {
+        this.engine = engine;
+    }
+
+    /**
+     * @param name       the topic name.
+     * @param partitions the number of partitions.
+     * @return the topic's description.
+     */
+    public TopicDescription createTopic(final String name, final int partitions)
+    {
+        return createTopic(name, partitions, Map.of());
+    }
+
+    /**
+     * @param name       the topic name.
+     * @param partitions the number of partitions.
+     * @param configs    config overrides, with Kafka's topic config names.
+     * @return the topic's description.
+     */
+    public TopicDescription createTopic(final String name, final int partitions, final Map<String, String> configs)
+    {
+        return describe(topics().createTopic(name, partitions, configs));
+    }
+
+    /**
+     * Delete a topic and all its records.
+     *
+     * @param name the topic.
+     */
+    public void deleteTopic(final String name)
+    {
+        topics().deleteTopic(name);
+    }
+
+    /** @return the names of all topics. */
+    public Set<String> listTopics()
+    {
+        return topics().topics().keySet();
+    }
+
+    /**
+     * @param name the topic.
+     * @return its description.
+     */
+    public TopicDescription describeTopic(final String name)
+    {
+        return describe(topics().require(name));
+    }
+
+    /**
+     * Add partitions to a topic.
+     *
+     * @param name            the topic.
+     * @param totalPartitions the new total.
+     * @return the topic's description.
+     */
+    public TopicDescription createPartitions(final String name, final int totalPartitions)
+    {
+        return describe(topics().createPartitions(name, totalPartitions));
+    }
+
+    /**
+     * @param name the topic.
+     * @return every config key with its effective value and source.
+     */
+    public Map<String, ConfigEntry> describeConfigs(final String name)
+    {
+        final TopicManager manager = topics();
+        final Topic topic = manager.require(name);
+        final Map<String, ConfigEntry> result = new TreeMap<>();
+        manager.effectiveConfigs(topic).forEach((key, value) ->
+        {
+            final ConfigEntry.Source source = topic.configOverrides().containsKey(key) ? ConfigEntry.Source.TOPIC :
+                manager.defaults().containsKey(key) ? ConfigEntry.Source.ENGINE_DEFAULT : ConfigEntry.Source.DEFAULT;
+            result.put(key, new ConfigEntry(key, value, source));
+        });
+        return result;
+    }
+
+    /**
+     * Set and remove config overrides of a topic (Kafka's IncrementalAlterConfigs).
+     *
+     * @param name   the topic.
+     * @param set    keys to set.
+     * @param remove keys to return to their defaults.
+     */
+    public void alterConfigs(final String name, final Map<String, String> set, final Collection<String> remove)
+    {
+        topics().alterConfigs(name, set, remove);
+    }
+
+    /**
+     * @param partition the partition.
+     * @param spec      which offset.
+     * @return the offset.
+     */
+    public ListedOffset listOffset(final TopicPartition partition, final OffsetSpec spec)
+    {
+        final PartitionLog log = log(partition);
+        if (spec instanceof OffsetSpec.Earliest)
+        {
+            return new ListedOffset(log.logStartOffset(), -1);
+        }
+        if (spec instanceof OffsetSpec.Latest)
+        {
+            return new ListedOffset(log.highWatermark(), -1);
+        }
+        final TimestampOffset found = log.offsetForTimestamp(((OffsetSpec.ForTimestamp)spec).timestamp());
+        return found == null ? new ListedOffset(-1, -1) : new ListedOffset(found.offset(), found.timestamp());
+    }
+
+    /**
+     * Delete every record of a partition below {@code offset} (Kafka's DeleteRecords).
+     *
+     * @param partition the partition.
+     * @param offset    the new first offset; -1 means the high watermark.
+     * @return the partition's new log start offset (low watermark).
+     */
+    public long deleteRecords(final TopicPartition partition, final long offset)
+    {
+        final PartitionLog log = log(partition);
+        return log.deleteRecordsBefore(offset == -1 ? log.highWatermark() : offset);
+    }
+
+    private PartitionLog log(final TopicPartition partition)
+    {
+        return engine.partition(partition, false);
+    }
+
+    private TopicManager topics()
+    {
+        return engine.topicManager();
+    }
+
+    private static TopicDescription describe(final Topic topic)
+    {
+        final List<TopicDescription.PartitionInfo> partitions = new ArrayList<>(topic.partitionCount());
+        for (int p = 0; p < topic.partitionCount(); p++)
+        {
+            final PartitionLog log = topic.partition(p);
+            partitions.add(new TopicDescription.PartitionInfo(p, log.logStartOffset(), log.highWatermark(), log.sizeInBytes()));
+        }
+        return new TopicDescription(topic.name(), topic.id(), topic.isInternal(), partitions, topic.configOverrides());
+    }
+}

@@ -1,0 +1,510 @@
+package io.streamline.embedded;
+
+import io.streamline.ErrorCode;
+import io.streamline.StreamlineException;
+import io.streamline.log.FsyncPolicy;
+import io.streamline.log.LogStore;
+import io.streamline.log.PartitionLog;
+import io.streamline.topic.Topic;
+import io.streamline.topic.TopicConfigs;
+import io.streamline.topic.TopicManager;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A Streamline engine: persistent partitioned topics in this process, on files or in memory, with
+ * native producers, consumers and an admin API. Owns everything it opens and closes it in reverse
+ * order; reopening the same data directory restores topics, data and positions.
+ * <pre>{@code
+ * try (StreamlineEngine engine = StreamlineEngine.builder().dataDir(Path.of("data")).build())
+ * {
+ *     engine.admin().createTopic("orders", 3);
+ *     try (Producer<String, String> producer = engine.producer(Serdes.stringSerializer(), Serdes.stringSerializer()))
+ *     {
+ *         producer.send("orders", "key", "value").join();
+ *     }
+ * }
+ * }</pre>
+ * Thread-safe. A second engine on the same data directory fails fast instead of corrupting it.
+ */
+public final class StreamlineEngine implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(StreamlineEngine.class);
+
+    private final LogStore store;
+    private final TopicManager topics;
+    private final EpochClock clock;
+    private final boolean autoCreateTopics;
+    private final int defaultPartitions;
+    private final Admin admin;
+    private final AgentRunner housekeeping;
+    private final Set<AutoCloseable> clients = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private StreamlineEngine(final Builder builder)
+    {
+        this.clock = builder.clock;
+        this.autoCreateTopics = builder.autoCreateTopics;
+        this.defaultPartitions = builder.defaultPartitions;
+        final LogStore.Builder storeBuilder = LogStore.builder().fsync(builder.fsync).clock(clock)
+            .maxMappedSegments(builder.maxMappedSegments);
+        if (builder.dataDir != null)
+        {
+            storeBuilder.directory(builder.dataDir);
+        }
+        this.store = storeBuilder.build();
+        try
+        {
+            this.topics = TopicManager.open(store, builder.topicDefaults, clock);
+        }
+        catch (final RuntimeException ex)
+        {
+            store.close();
+            throw ex;
+        }
+        this.admin = new Admin(this);
+        this.housekeeping = new AgentRunner(new SleepingMillisIdleStrategy(Math.min(100, builder.retentionCheckInterval.toMillis())),
+            this::onHousekeepingError, null, new Housekeeping(builder.retentionCheckInterval.toMillis()));
+        AgentRunner.startOnThread(housekeeping, r ->
+        {
+            final Thread thread = new Thread(r);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** @return a builder: in memory unless a data directory is given. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** @return the admin API. */
+    public Admin admin()
+    {
+        ensureOpen();
+        return admin;
+    }
+
+    /** @return a producer of {@code byte[]} keys and values with the default options. */
+    public Producer<byte[], byte[]> producer()
+    {
+        return producer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(), ProducerOptions.defaults());
+    }
+
+    /**
+     * @param options the producer's settings.
+     * @return a producer of {@code byte[]} keys and values.
+     */
+    public Producer<byte[], byte[]> producer(final ProducerOptions options)
+    {
+        return producer(Serdes.byteArraySerializer(), Serdes.byteArraySerializer(), options);
+    }
+
+    /**
+     * @param keySerializer   serializes keys.
+     * @param valueSerializer serializes values.
+     * @param <K>             the key type.
+     * @param <V>             the value type.
+     * @return a producer with the default options.
+     */
+    public <K, V> Producer<K, V> producer(final Serializer<K> keySerializer, final Serializer<V> valueSerializer)
+    {
+        return producer(keySerializer, valueSerializer, ProducerOptions.defaults());
+    }
+
+    /**
+     * Create a producer. Close it when done; the engine closes any still open when it closes.
+     *
+     * @param keySerializer   serializes keys.
+     * @param valueSerializer serializes values.
+     * @param options         the producer's settings.
+     * @param <K>             the key type.
+     * @param <V>             the value type.
+     * @return the producer.
+     */
+    public <K, V> Producer<K, V> producer(
+        final Serializer<K> keySerializer, final Serializer<V> valueSerializer, final ProducerOptions options)
+    {
+        ensureOpen();
+        final Producer<K, V> producer = new Producer<>(this, keySerializer, valueSerializer, options);
+        clients.add(producer);
+        return producer;
+    }
+
+    /** @return a consumer of {@code byte[]} keys and values with the default options. */
+    public Consumer<byte[], byte[]> consumer()
+    {
+        return consumer(Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), ConsumerOptions.defaults());
+    }
+
+    /**
+     * @param options the consumer's settings.
+     * @return a consumer of {@code byte[]} keys and values.
+     */
+    public Consumer<byte[], byte[]> consumer(final ConsumerOptions options)
+    {
+        return consumer(Serdes.byteArrayDeserializer(), Serdes.byteArrayDeserializer(), options);
+    }
+
+    /**
+     * Create a consumer (without a group: partitions are assigned by the application). Close it when done.
+     *
+     * @param keyDeserializer   deserializes keys.
+     * @param valueDeserializer deserializes values.
+     * @param options           the consumer's settings.
+     * @param <K>               the key type.
+     * @param <V>               the value type.
+     * @return the consumer.
+     */
+    public <K, V> Consumer<K, V> consumer(
+        final Deserializer<K> keyDeserializer, final Deserializer<V> valueDeserializer, final ConsumerOptions options)
+    {
+        ensureOpen();
+        final Consumer<K, V> consumer = new Consumer<>(this, keyDeserializer, valueDeserializer, options);
+        clients.add(consumer);
+        return consumer;
+    }
+
+    /** @return the engine's clock. */
+    public EpochClock clock()
+    {
+        return clock;
+    }
+
+    /** @return the fsync policy of every partition. */
+    public FsyncPolicy fsync()
+    {
+        return store.fsync();
+    }
+
+    /** @return the data directory, or null in memory. */
+    public Path dataDir()
+    {
+        return store.directory();
+    }
+
+    /** @return true once {@link #close()} has begun. */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * The topic manager, for components built on the engine (the Kafka listener, coordinators).
+     *
+     * @return the topic manager.
+     */
+    public TopicManager topicManager()
+    {
+        ensureOpen();
+        return topics;
+    }
+
+    /**
+     * The topic, creating it with the default partitions if it does not exist and auto-creation is on.
+     *
+     * @param name the topic name.
+     * @return the topic.
+     * @throws StreamlineException {@code UNKNOWN_TOPIC_OR_PARTITION} if it does not exist and auto-creation is off.
+     */
+    public Topic topicOrCreate(final String name)
+    {
+        ensureOpen();
+        final Topic topic = topics.topic(name);
+        if (topic != null)
+        {
+            return topic;
+        }
+        if (!autoCreateTopics)
+        {
+            throw new StreamlineException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                "Topic " + name + " does not exist and auto-creation is off");
+        }
+        try
+        {
+            return topics.createTopic(name, defaultPartitions, Map.of());
+        }
+        catch (final StreamlineException ex)
+        {
+            if (ex.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS)
+            {
+                return topics.require(name);
+            }
+            throw ex;
+        }
+    }
+
+    PartitionLog partition(final TopicPartition tp, final boolean create)
+    {
+        final Topic topic = create ? topicOrCreate(tp.topic()) : topics.require(tp.topic());
+        return topic.partition(tp.partition());
+    }
+
+    int defaultPartitions()
+    {
+        return defaultPartitions;
+    }
+
+    void closed(final AutoCloseable client)
+    {
+        clients.remove(client);
+    }
+
+    void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new ClosedException("engine");
+        }
+    }
+
+    /**
+     * Close every producer (flushing it) and consumer, stop the engine's thread, and close every
+     * partition cleanly so the next open needs no recovery.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        final List<Throwable> failures = new ArrayList<>();
+        for (final AutoCloseable client : new ArrayList<>(clients))
+        {
+            try
+            {
+                client.close();
+            }
+            catch (final Exception ex)
+            {
+                failures.add(ex);
+            }
+        }
+        housekeeping.close();
+        try
+        {
+            topics.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            failures.add(ex);
+        }
+        try
+        {
+            store.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            failures.add(ex);
+        }
+        if (!failures.isEmpty())
+        {
+            final StreamlineException error = new StreamlineException(ErrorCode.KAFKA_STORAGE_ERROR,
+                "engine closed with " + failures.size() + " error(s)", failures.get(0));
+            failures.subList(1, failures.size()).forEach(error::addSuppressed);
+            throw error;
+        }
+    }
+
+    private void onHousekeepingError(final Throwable error)
+    {
+        LOG.error("retention check failed", error);
+    }
+
+    private final class Housekeeping implements Agent
+    {
+        private final long intervalMs;
+        private long nextRunMs;
+
+        Housekeeping(final long intervalMs)
+        {
+            this.intervalMs = intervalMs;
+            this.nextRunMs = clock.time() + intervalMs;
+        }
+
+        @Override
+        public int doWork()
+        {
+            final long now = clock.time();
+            if (now < nextRunMs || closed)
+            {
+                return 0;
+            }
+            nextRunMs = now + intervalMs;
+            int work = 0;
+            for (final Topic topic : topics.topics().values())
+            {
+                if (!TopicConfigs.isDeleteRetention(topic.configOverrides(), topics.defaults()))
+                {
+                    continue;
+                }
+                for (final PartitionLog log : topic.partitions())
+                {
+                    if (!log.isClosed())
+                    {
+                        work += log.applyRetention();
+                    }
+                }
+            }
+            return work;
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "streamline-housekeeping";
+        }
+    }
+
+    /** Builder of {@link StreamlineEngine}. */
+    public static final class Builder
+    {
+        private Path dataDir;
+        private FsyncPolicy fsync = FsyncPolicy.never();
+        private EpochClock clock = SystemEpochClock.INSTANCE;
+        private boolean autoCreateTopics = true;
+        private int defaultPartitions = 1;
+        private final Map<String, String> topicDefaults = new TreeMap<>();
+        private int maxMappedSegments = LogStore.DEFAULT_MAX_MAPPED_SEGMENTS;
+        private Duration retentionCheckInterval = Duration.ofMinutes(5);
+
+        private Builder()
+        {
+        }
+
+        /**
+         * Keep everything in off-heap memory (the default): nothing survives {@link StreamlineEngine#close()}.
+         *
+         * @return this.
+         */
+        public Builder inMemory()
+        {
+            this.dataDir = null;
+            return this;
+        }
+
+        /**
+         * Keep everything in files under {@code dataDir}, created if missing.
+         *
+         * @param dataDir the data directory.
+         * @return this.
+         */
+        public Builder dataDir(final Path dataDir)
+        {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /**
+         * @param fsync when appends are forced to disk; default {@code never} (Kafka's default).
+         * @return this.
+         */
+        public Builder fsync(final FsyncPolicy fsync)
+        {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /**
+         * @param clock the clock for timestamps, rolls and retention; tests pass a manual one.
+         * @return this.
+         */
+        public Builder clock(final EpochClock clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * @param enabled create a topic on first produce to it ({@code auto.create.topics.enable}); default true.
+         * @return this.
+         */
+        public Builder autoCreateTopics(final boolean enabled)
+        {
+            this.autoCreateTopics = enabled;
+            return this;
+        }
+
+        /**
+         * @param partitions partitions of auto-created topics ({@code num.partitions}); default 1.
+         * @return this.
+         */
+        public Builder defaultPartitions(final int partitions)
+        {
+            if (partitions < 1)
+            {
+                throw new StreamlineException(ErrorCode.INVALID_PARTITIONS, "default partitions must be at least 1: " + partitions);
+            }
+            this.defaultPartitions = partitions;
+            return this;
+        }
+
+        /**
+         * Set an engine-wide default for a topic config (for example {@code retention.ms}), used by every
+         * topic that does not override it.
+         *
+         * @param name  a Kafka topic config name.
+         * @param value its value.
+         * @return this.
+         * @throws StreamlineException {@code INVALID_CONFIG} for an unknown name or invalid value.
+         */
+        public Builder topicDefault(final String name, final String value)
+        {
+            TopicConfigs.validate(name, value);
+            topicDefaults.put(name, value);
+            return this;
+        }
+
+        /**
+         * @param max bound on read-only segment mappings open at once.
+         * @return this.
+         */
+        public Builder maxMappedSegments(final int max)
+        {
+            this.maxMappedSegments = max;
+            return this;
+        }
+
+        /**
+         * @param interval how often retention runs ({@code log.retention.check.interval.ms}); default 5 minutes.
+         * @return this.
+         */
+        public Builder retentionCheckInterval(final Duration interval)
+        {
+            if (interval.isNegative() || interval.isZero())
+            {
+                throw new IllegalArgumentException("retention check interval must be positive: " + interval);
+            }
+            this.retentionCheckInterval = interval;
+            return this;
+        }
+
+        /**
+         * Open or recover the engine.
+         *
+         * @return the engine.
+         * @throws StreamlineException if the data directory is in use by another engine or cannot be opened.
+         */
+        public StreamlineEngine build()
+        {
+            return new StreamlineEngine(this);
+        }
+    }
+}

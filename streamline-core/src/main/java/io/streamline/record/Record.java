@@ -136,15 +136,50 @@ public final class Record
 
     private int readVarint(final int limit)
     {
+        final ByteBuffer buffer = this.buffer;
         final int p = position;
-        if (p < limit)
+        if (limit - p >= Varint.MAX_VARINT_LENGTH)
         {
-            final byte b = buffer.get(p);
+            // Enough bytes that no byte needs its own limit check: the common case, unrolled.
+            int b = buffer.get(p);
             if (b >= 0)
             {
                 position = p + 1;
                 return (b >>> 1) ^ -(b & 1);
             }
+            int raw = b & 0x7F;
+            b = buffer.get(p + 1);
+            if (b >= 0)
+            {
+                position = p + 2;
+                raw |= b << 7;
+                return (raw >>> 1) ^ -(raw & 1);
+            }
+            raw |= (b & 0x7F) << 7;
+            b = buffer.get(p + 2);
+            if (b >= 0)
+            {
+                position = p + 3;
+                raw |= b << 14;
+                return (raw >>> 1) ^ -(raw & 1);
+            }
+            raw |= (b & 0x7F) << 14;
+            b = buffer.get(p + 3);
+            if (b >= 0)
+            {
+                position = p + 4;
+                raw |= b << 21;
+                return (raw >>> 1) ^ -(raw & 1);
+            }
+            raw |= (b & 0x7F) << 21;
+            b = buffer.get(p + 4);
+            if (b >= 0)
+            {
+                position = p + 5;
+                raw |= b << 28;
+                return (raw >>> 1) ^ -(raw & 1);
+            }
+            throw Varint.tooLong("varint", p);
         }
         final int value = Varint.getVarint(buffer, p, limit);
         position = p + Varint.varintLength(buffer, p, limit);
@@ -153,15 +188,22 @@ public final class Record
 
     private long readVarlong(final int limit)
     {
+        final ByteBuffer buffer = this.buffer;
         final int p = position;
-        if (p < limit)
+        if (limit - p >= Varint.MAX_VARLONG_LENGTH)
         {
-            final byte b = buffer.get(p);
-            if (b >= 0)
+            long raw = 0;
+            for (int i = 0, shift = 0; i < Varint.MAX_VARLONG_LENGTH; i++, shift += 7)
             {
-                position = p + 1;
-                return (b >>> 1) ^ -(b & 1);
+                final byte b = buffer.get(p + i);
+                raw |= (long)(b & 0x7F) << shift;
+                if (b >= 0)
+                {
+                    position = p + i + 1;
+                    return (raw >>> 1) ^ -(raw & 1);
+                }
             }
+            throw Varint.tooLong("varlong", p);
         }
         final long value = Varint.getVarlong(buffer, p, limit);
         position = p + Varint.varlongLength(buffer, p, limit);

@@ -23,13 +23,11 @@ import static io.streamline.record.RecordBatchDescriptor.*;
  * Fields follow Kafka: {@code baseTimestamp} is the first record's timestamp, {@code maxTimestamp} the
  * largest (or the log-append time), {@code lastOffsetDelta} the last record's delta. Timestamps must be
  * at least 0 or -1 (none). Batch settings may change until {@link #finish()}, except the compression,
- * which must be chosen before the first record. Not thread-safe.
+ * which must be chosen before the first record. {@link RecordSizes} tells how much room to reserve.
+ * Not thread-safe.
  */
 public final class RecordBatchBuilder
 {
-    /** Most bytes a record's framing (everything but key, value and headers) can take. */
-    public static final int MAX_RECORD_OVERHEAD = 5 + 1 + 10 + 5 + 5 + 5 + 5;
-
     private static final int INITIAL_SCRATCH_CAPACITY = 16 * 1024;
 
     private final RecordBatch batch = new RecordBatch();
@@ -325,7 +323,7 @@ public final class RecordBatchBuilder
         checkBuilding();
         final long timestampDelta = recordCount == 0 ? 0 : timestamp - baseTimestamp;
         final long size = (long)recordsPosition - recordsStart +
-            recordSize(lastOffsetDelta + 1, timestampDelta, keyLength, valueLength, headers);
+            RecordSizes.recordSize(lastOffsetDelta + 1, timestampDelta, keyLength, valueLength, headers);
         final long capacity = limit - offset - RECORDS_OFFSET;
         return compression == CompressionType.NONE ? size <= capacity :
             size <= Integer.MAX_VALUE && compression.maxCompressedLength((int)size) <= capacity;
@@ -428,64 +426,6 @@ public final class RecordBatchBuilder
         return finish();
     }
 
-    /**
-     * Exact size of one encoded record, its length varint included.
-     *
-     * @param offsetDelta    the record's offset delta.
-     * @param timestampDelta its timestamp minus the batch's base timestamp.
-     * @param keyLength      key length, -1 for null.
-     * @param valueLength    value length, -1 for null.
-     * @param headers        the headers, or null.
-     * @return bytes the record takes in the batch, before compression.
-     */
-    public static int recordSize(
-        final int offsetDelta, final long timestampDelta, final int keyLength, final int valueLength,
-        final RecordHeaders headers)
-    {
-        final int bodyLength = bodyLength(offsetDelta, timestampDelta, keyLength, valueLength, headers);
-        return Varint.sizeOfVarint(bodyLength) + bodyLength;
-    }
-
-    /**
-     * Most bytes a record with these sizes can take, whatever its offset and timestamp deltas.
-     *
-     * @param keyLength   key length, -1 for null.
-     * @param valueLength value length, -1 for null.
-     * @param headers     the headers, or null.
-     * @return an upper bound of the record's size.
-     */
-    public static int recordSizeUpperBound(final int keyLength, final int valueLength, final RecordHeaders headers)
-    {
-        return MAX_RECORD_OVERHEAD + Math.max(0, keyLength) + Math.max(0, valueLength) +
-            (headers == null ? 0 : headers.encodedLength());
-    }
-
-    /**
-     * Most bytes a batch holding one record with these sizes can take, with the given compression: what
-     * a caller should reserve to be sure the record fits.
-     *
-     * @param compression the batch's codec.
-     * @param keyLength   key length, -1 for null.
-     * @param valueLength value length, -1 for null.
-     * @param headers     the headers, or null.
-     * @return an upper bound of the batch's size.
-     */
-    public static int sizeInBytesUpperBound(
-        final CompressionType compression, final int keyLength, final int valueLength, final RecordHeaders headers)
-    {
-        return BATCH_OVERHEAD + compression.maxCompressedLength(recordSizeUpperBound(keyLength, valueLength, headers));
-    }
-
-    private static int bodyLength(
-        final int offsetDelta, final long timestampDelta, final int keyLength, final int valueLength,
-        final RecordHeaders headers)
-    {
-        return 1 + Varint.sizeOfVarlong(timestampDelta) + Varint.sizeOfVarint(offsetDelta) +
-            Varint.sizeOfVarint(keyLength) + Math.max(0, keyLength) +
-            Varint.sizeOfVarint(valueLength) + Math.max(0, valueLength) +
-            (headers == null ? 1 : Varint.sizeOfVarint(headers.count()) + headers.encodedLength());
-    }
-
     private int write(
         final int offsetDelta,
         final long timestamp,
@@ -508,29 +448,12 @@ public final class RecordBatchBuilder
         }
         final long base = recordCount == 0 ? timestamp : baseTimestamp;
         final long timestampDelta = timestamp - base;
-        final int bodyLength = bodyLength(offsetDelta, timestampDelta, keyLength, valueLength, headers);
+        final int bodyLength = RecordSizes.bodyLength(offsetDelta, timestampDelta, keyLength, valueLength, headers);
         final int size = Varint.sizeOfVarint(bodyLength) + bodyLength;
         ensureRoom(size);
 
-        final ByteBuffer buffer = records;
-        int p = recordsPosition;
-        p += Varint.putVarint(buffer, p, bodyLength);
-        buffer.put(p++, (byte)0);
-        p += Varint.putVarlong(buffer, p, timestampDelta);
-        p += Varint.putVarint(buffer, p, offsetDelta);
-        p += Varint.putVarint(buffer, p, keyLength);
-        p = putBytes(buffer, p, key, keyPosition, keyLength);
-        p += Varint.putVarint(buffer, p, valueLength);
-        p = putBytes(buffer, p, value, valuePosition, valueLength);
-        if (headers == null)
-        {
-            buffer.put(p++, (byte)0);
-        }
-        else
-        {
-            p += Varint.putVarint(buffer, p, headers.count());
-            p += headers.encode(buffer, p);
-        }
+        final int p = RecordEncoder.encode(records, recordsPosition, bodyLength, timestampDelta, offsetDelta,
+            key, keyPosition, keyLength, value, valuePosition, valueLength, headers);
         recordsPosition = p;
 
         baseTimestamp = base;
@@ -541,24 +464,6 @@ public final class RecordBatchBuilder
         lastOffsetDelta = offsetDelta;
         recordCount++;
         return offsetDelta;
-    }
-
-    private static int putBytes(final ByteBuffer buffer, final int index, final Object src, final int position,
-        final int length)
-    {
-        if (length <= 0)
-        {
-            return index;
-        }
-        if (src instanceof byte[])
-        {
-            buffer.put(index, (byte[])src, position, length);
-        }
-        else
-        {
-            buffer.put(index, (ByteBuffer)src, position, length);
-        }
-        return index + length;
     }
 
     private void ensureRoom(final int size)

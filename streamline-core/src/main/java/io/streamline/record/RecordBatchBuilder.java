@@ -23,11 +23,14 @@ import static io.streamline.record.RecordBatchDescriptor.*;
  * Fields follow Kafka: {@code baseTimestamp} is the first record's timestamp, {@code maxTimestamp} the
  * largest (or the log-append time), {@code lastOffsetDelta} the last record's delta. Timestamps must be
  * at least 0 or -1 (none). Batch settings may change until {@link #finish()}, except the compression,
- * which must be chosen before the first record. {@link RecordSizes} tells how much room to reserve.
+ * which must be chosen before the first record. The static size helpers tell how much room to reserve.
  * Not thread-safe.
  */
 public final class RecordBatchBuilder
 {
+    /** Most bytes a record's framing (everything but key, value and headers) can take. */
+    public static final int MAX_RECORD_OVERHEAD = RecordSizes.MAX_RECORD_OVERHEAD;
+
     private static final int INITIAL_SCRATCH_CAPACITY = 16 * 1024;
 
     private final RecordBatch batch = new RecordBatch();
@@ -424,6 +427,52 @@ public final class RecordBatchBuilder
         write(0, timestamp, controlKey, 0, ControlRecordType.KEY_LENGTH,
             controlValue, 0, ControlRecordType.END_TXN_MARKER_VALUE_LENGTH, null);
         return finish();
+    }
+
+    /**
+     * Exact size of one encoded record, its length varint included.
+     *
+     * @param offsetDelta    the record's offset delta.
+     * @param timestampDelta its timestamp minus the batch's base timestamp.
+     * @param keyLength      key length, -1 for null.
+     * @param valueLength    value length, -1 for null.
+     * @param headers        the headers, or null.
+     * @return bytes the record takes in the batch, before compression.
+     */
+    public static int recordSize(
+        final int offsetDelta, final long timestampDelta, final int keyLength, final int valueLength,
+        final RecordHeaders headers)
+    {
+        return RecordSizes.recordSize(offsetDelta, timestampDelta, keyLength, valueLength, headers);
+    }
+
+    /**
+     * Most bytes a record with these sizes can take, whatever its offset and timestamp deltas.
+     *
+     * @param keyLength   key length, -1 for null.
+     * @param valueLength value length, -1 for null.
+     * @param headers     the headers, or null.
+     * @return an upper bound of the record's size.
+     */
+    public static int recordSizeUpperBound(final int keyLength, final int valueLength, final RecordHeaders headers)
+    {
+        return RecordSizes.recordSizeUpperBound(keyLength, valueLength, headers);
+    }
+
+    /**
+     * Most bytes a batch holding one record with these sizes can take, with the given compression: what
+     * a caller should reserve to be sure the record fits.
+     *
+     * @param compression the batch's codec.
+     * @param keyLength   key length, -1 for null.
+     * @param valueLength value length, -1 for null.
+     * @param headers     the headers, or null.
+     * @return an upper bound of the batch's size.
+     */
+    public static int sizeInBytesUpperBound(
+        final CompressionType compression, final int keyLength, final int valueLength, final RecordHeaders headers)
+    {
+        return RecordSizes.sizeInBytesUpperBound(compression, keyLength, valueLength, headers);
     }
 
     private int write(

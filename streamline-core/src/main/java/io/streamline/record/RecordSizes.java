@@ -3,14 +3,13 @@ package io.streamline.record;
 import static io.streamline.record.RecordBatchDescriptor.BATCH_OVERHEAD;
 
 /**
- * Sizes of encoded records and batches, exact or as upper bounds, for callers of
- * {@link RecordBatchBuilder} that need to reserve room (for example a claim in a log segment) before
- * encoding. Record layout in {@link RecordBatchDescriptor}.
+ * Sizes of encoded records and batches, exact or as upper bounds; published through
+ * {@link RecordBatchBuilder}'s static methods. Record layout in {@link RecordBatchDescriptor}.
  */
-public final class RecordSizes
+final class RecordSizes
 {
     /** Most bytes a record's framing (everything but key, value and headers) can take. */
-    public static final int MAX_RECORD_OVERHEAD = 5 + 1 + 10 + 5 + 5 + 5 + 5;
+    static final int MAX_RECORD_OVERHEAD = 5 + 1 + 10 + 5 + 5 + 5 + 5;
 
     private RecordSizes()
     {
@@ -26,7 +25,7 @@ public final class RecordSizes
      * @param headers        the headers, or null.
      * @return bytes the record takes in the batch, before compression.
      */
-    public static int recordSize(
+    static int recordSize(
         final int offsetDelta, final long timestampDelta, final int keyLength, final int valueLength,
         final RecordHeaders headers)
     {
@@ -42,7 +41,7 @@ public final class RecordSizes
      * @param headers     the headers, or null.
      * @return an upper bound of the record's size.
      */
-    public static int recordSizeUpperBound(final int keyLength, final int valueLength, final RecordHeaders headers)
+    static int recordSizeUpperBound(final int keyLength, final int valueLength, final RecordHeaders headers)
     {
         return MAX_RECORD_OVERHEAD + Math.max(0, keyLength) + Math.max(0, valueLength) +
             (headers == null ? 0 : headers.encodedLength());
@@ -58,7 +57,7 @@ public final class RecordSizes
      * @param headers     the headers, or null.
      * @return an upper bound of the batch's size.
      */
-    public static int sizeInBytesUpperBound(
+    static int sizeInBytesUpperBound(
         final CompressionType compression, final int keyLength, final int valueLength, final RecordHeaders headers)
     {
         return BATCH_OVERHEAD + compression.maxCompressedLength(recordSizeUpperBound(keyLength, valueLength, headers));

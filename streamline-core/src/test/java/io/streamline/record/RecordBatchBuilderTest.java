@@ -112,15 +112,15 @@ class RecordBatchBuilderTest
         final byte[] key = keyLength < 0 ? null : new byte[keyLength];
         final byte[] value = valueLength < 0 ? null : new byte[valueLength];
         new Random(keyLength * 31L + valueLength).nextBytes(value == null ? new byte[0] : value);
-        final int bound = RecordSizes.sizeInBytesUpperBound(compression, keyLength, valueLength, headers);
+        final int bound = RecordBatchBuilder.sizeInBytesUpperBound(compression, keyLength, valueLength, headers);
         final ByteBuffer buffer = ByteBuffer.allocate(bound);
         builder.wrap(buffer, 0, bound).compression(compression);
         assertTrue(builder.hasRoomFor(ts, keyLength, valueLength, headers));
         builder.append(ts, key, value, headers);
-        assertEquals(RecordSizes.recordSize(0, 0, keyLength, valueLength, headers),
+        assertEquals(RecordBatchBuilder.recordSize(0, 0, keyLength, valueLength, headers),
             builder.uncompressedRecordsSize());
         assertTrue(builder.uncompressedRecordsSize() <=
-            RecordSizes.recordSizeUpperBound(keyLength, valueLength, headers));
+            RecordBatchBuilder.recordSizeUpperBound(keyLength, valueLength, headers));
         assertTrue(builder.finish() <= bound);
     }
 

@@ -58,7 +58,7 @@ final class StreamlineRecords
         final RecordHeaders headers = new RecordHeaders();
         for (final RecordData record : spec.records)
         {
-            uncompressed += RecordSizes.recordSizeUpperBound(record.key == null ? -1 : record.key.length,
+            uncompressed += RecordBatchBuilder.recordSizeUpperBound(record.key == null ? -1 : record.key.length,
                 record.value == null ? -1 : record.value.length, record.recordHeaders(headers));
         }
         return RecordBatchDescriptor.BATCH_OVERHEAD + spec.compression.maxCompressedLength((int)uncompressed);

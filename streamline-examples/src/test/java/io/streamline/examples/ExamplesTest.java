@@ -33,6 +33,13 @@ class ExamplesTest
         assertTrue(second.contains("log end offset 12350"), second);
     }
 
+    @Test
+    void quickstartConsumesEverythingItProduced()
+    {
+        assertEquals(200_000, Quickstart.run(tmp.resolve("quickstart"), 200_000));
+        assertEquals(50_000, Quickstart.run(null, 50_000));
+    }
+
     private static String runDemo(final String... args)
     {
         final PrintStream original = System.out;

@@ -1,0 +1,108 @@
+package io.streamline.examples;
+
+import io.streamline.embedded.StreamlineEngine;
+import io.streamline.log.FsyncPolicy;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code streamline-server.jar}: the dev broker. Opens an engine (files in {@code ./streamline-data} by
+ * default), prints {@code Streamline ready: ...} once it is open, and runs until SIGTERM or SIGINT,
+ * then closes the engine cleanly. The Kafka listener ({@code --port}, {@code --host}) arrives with the
+ * streamline-kafka module; until then those flags are accepted and reported as not yet served.
+ */
+public final class StreamlineServer
+{
+    private StreamlineServer()
+    {
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args {@code [--data-dir DIR | --in-memory] [--fsync never|interval[:ms]|always] [--port N] [--host H]}
+     * @throws InterruptedException if interrupted while waiting for shutdown.
+     */
+    public static void main(final String[] args) throws InterruptedException
+    {
+        final Options options = Options.parse(args);
+        if (options == null)
+        {
+            return;
+        }
+        final StreamlineEngine.Builder builder = StreamlineEngine.builder().fsync(options.fsync);
+        if (!options.inMemory)
+        {
+            builder.dataDir(options.dataDir);
+        }
+        final StreamlineEngine engine = builder.build();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            engine.close();
+            stopped.countDown();
+            try
+            {
+                main.join(5000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "streamline-shutdown"));
+        if (options.port >= 0)
+        {
+            System.out.println("Streamline: the Kafka listener (--port " + options.port + ", --host " + options.host +
+                ") is not available in this build yet; serving the embedded engine only");
+        }
+        System.out.println("Streamline ready: data=" +
+            (options.inMemory ? "memory" : options.dataDir.toAbsolutePath().normalize()) + " fsync=" + options.fsync);
+        System.out.flush();
+        stopped.await();
+        System.out.println("Streamline stopped");
+    }
+
+    static final class Options
+    {
+        Path dataDir = Path.of("streamline-data");
+        boolean inMemory;
+        FsyncPolicy fsync = FsyncPolicy.never();
+        int port = -1;
+        String host = "127.0.0.1";
+
+        static Options parse(final String[] args)
+        {
+            final Options o = new Options();
+            for (int i = 0; i < args.length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--data-dir" -> o.dataDir = Path.of(value(args, ++i, "--data-dir"));
+                    case "--in-memory" -> o.inMemory = true;
+                    case "--fsync" -> o.fsync = FsyncPolicy.parse(value(args, ++i, "--fsync"));
+                    case "--port" -> o.port = Integer.parseInt(value(args, ++i, "--port"));
+                    case "--host" -> o.host = value(args, ++i, "--host");
+                    case "--help", "-h" ->
+                    {
+                        System.out.println("usage: java -jar streamline-server.jar [--data-dir DIR | --in-memory] " +
+                            "[--fsync never|interval[:ms]|always] [--port N] [--host HOST]");
+                        return null;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+                }
+            }
+            return o;
+        }
+
+        private static String value(final String[] args, final int i, final String flag)
+        {
+            if (i >= args.length)
+            {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args[i];
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.streamline.examples;
+
+import io.streamline.embedded.StreamlineEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Starts the dev broker in a child JVM, waits for its ready line, stops it with SIGTERM. */
+class StreamlineServerTest
+{
+    @TempDir
+    Path tmp;
+
+    @Test
+    void printsReadyAndShutsDownCleanlyOnSigterm() throws Exception
+    {
+        final Path data = tmp.resolve("server-data");
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            StreamlineServer.class.getName(), "--data-dir", data.toString(), "--fsync", "always")
+            .redirectErrorStream(true).start();
+        final List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = out.readLine()) != null)
+            {
+                lines.add(line);
+                if (line.startsWith("Streamline ready: "))
+                {
+                    break;
+                }
+            }
+            assertTrue(lines.stream().anyMatch(l -> l.equals("Streamline ready: data=" + data.toAbsolutePath().normalize() +
+                " fsync=always")), "ready line: " + lines);
+            // A real SIGTERM (Process.destroy would also close our end of the pipes).
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "server stops on SIGTERM");
+            while ((line = out.readLine()) != null)
+            {
+                lines.add(line);
+            }
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
+        assertTrue(lines.contains("Streamline stopped"), "clean shutdown: " + lines);
+        // The directory lock was released and the engine reopens.
+        try (StreamlineEngine engine = StreamlineEngine.builder().dataDir(data).build())
+        {
+            assertTrue(engine.admin().listTopics().isEmpty());
+        }
+    }
+}

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * limit or shrink below the minimum (BAD_LENGTH), or shortens the range the CRC is computed over
  * (CRC_MISMATCH, barring a 2^-32 coincidence).
  */
-class BitFlipProperties
+class BitFlipPropertiesTest
 {
     private final StreamlineRecords streamline = new StreamlineRecords();
     private final BatchValidator validator = new BatchValidator();

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the two writers must produce the same bytes (the codec libraries are deterministic and used
  * with Kafka's settings).
  */
-class RecordRoundTripProperties
+class RecordRoundTripPropertiesTest
 {
     private final StreamlineRecords streamline = new StreamlineRecords();
     private final BatchValidator validator = new BatchValidator();

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * codec decoders), truncated batches, and random bytes. Validating or reading them must succeed or throw
  * {@link InvalidBatchException}; any other exception fails the property (jqwik reports it).
  */
-class HostileBytesProperties
+class HostileBytesPropertiesTest
 {
     private final StreamlineRecords streamline = new StreamlineRecords();
     private final BatchValidator validator = new BatchValidator(1024 * 1024);

@@ -377,4 +377,39 @@ class StreamlineEngineTest
             assertNull(record.value());
         }
     }
+
+    @Test
+    void keylessRecordsStickToOnePartitionPerBatchAndCallbacksRunOnTheSenderThread()
+    {
+        try (StreamlineEngine engine = StreamlineEngine.builder().build())
+        {
+            engine.admin().createTopic("sticky", 8);
+            try (Producer<byte[], byte[]> producer = engine.producer(ProducerOptions.defaults()
+                .withLinger(Duration.ofSeconds(30)).withBatchSize(100_000)))
+            {
+                final List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
+                for (int i = 0; i < 50; i++)
+                {
+                    futures.add(producer.send("sticky", null, new byte[10]));
+                }
+                final String caller = Thread.currentThread().getName();
+                final CompletableFuture<String> callbackThread = futures.get(0).thenApply(md -> Thread.currentThread().getName());
+                producer.flush();
+                final Set<Integer> partitions = futures.stream().map(f -> f.join().partition()).collect(Collectors.toSet());
+                assertEquals(1, partitions.size(), "one open batch, one partition: " + partitions);
+                assertNotEquals(caller, callbackThread.join());
+                assertTrue(callbackThread.join().startsWith("streamline-producer"), callbackThread.join());
+            }
+            try (Producer<byte[], byte[]> producer = engine.producer(ProducerOptions.defaults()
+                .withLinger(Duration.ZERO).withBatchSize(200)))
+            {
+                final Set<Integer> partitions = new java.util.HashSet<>();
+                for (int i = 0; i < 400; i++)
+                {
+                    partitions.add(producer.send("sticky", null, new byte[100]).join().partition());
+                }
+                assertTrue(partitions.size() > 1, "the sticky partition moves as batches close: " + partitions);
+            }
+        }
+    }
 }

@@ -1,22 +1,20 @@
 package io.streamline.examples;
 
-import io.streamline.log.FsyncPolicy;
-import io.streamline.log.LogConfig;
-import io.streamline.log.LogSlice;
-import io.streamline.log.LogStore;
-import io.streamline.log.PartitionLog;
-import io.streamline.record.CompressionType;
-import io.streamline.record.RecordBatch;
-import io.streamline.record.RecordBatchBuilder;
-import io.streamline.record.RecordReader;
+import io.streamline.embedded.AutoOffsetReset;
+import io.streamline.embedded.Consumer;
+import io.streamline.embedded.ConsumerOptions;
+import io.streamline.embedded.Producer;
+import io.streamline.embedded.Serdes;
+import io.streamline.embedded.StreamlineEngine;
+import io.streamline.embedded.TopicPartition;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-
-import static java.nio.charset.StandardCharsets.UTF_8;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The example shown in the README, compiled so it cannot drift.
+ * The example shown in the README, compiled and run by a test so it cannot drift.
  */
 public final class ReadmeExample
 {
@@ -25,32 +23,30 @@ public final class ReadmeExample
     }
 
     /**
-     * Append one record durably and read it back.
+     * Create a topic, send one record, read it back.
      *
-     * @param dataDir where the store keeps its files.
-     * @return the value read back.
+     * @param dataDir where the engine keeps its files.
+     * @return what the consumer printed.
      */
-    public static String run(final Path dataDir)
+    public static List<String> run(final Path dataDir)
     {
-        final StringBuilder out = new StringBuilder();
-        try (LogStore store = LogStore.builder().directory(dataDir).fsync(FsyncPolicy.always()).build())
+        final List<String> printed = new ArrayList<>();
+        try (StreamlineEngine engine = StreamlineEngine.builder().dataDir(dataDir).build())
         {
-            final PartitionLog log = store.openLog("orders-0", LogConfig.defaults());
-
-            final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            final RecordBatchBuilder builder = new RecordBatchBuilder().wrap(buffer, 0, buffer.capacity());
-            builder.compression(CompressionType.LZ4);
-            builder.append(System.currentTimeMillis(), "key".getBytes(UTF_8), "value".getBytes(UTF_8));
-            final int size = builder.finish();
-            final long offset = log.append(buffer.limit(size));      // durable when it returns: fsync=always
-
-            try (LogSlice slice = log.read(offset, 1024 * 1024))      // zero-copy view of whole batches
+            engine.admin().createTopic("orders", 3);
+            try (Producer<String, String> producer = engine.producer(Serdes.stringSerializer(), Serdes.stringSerializer()))
             {
-                final RecordBatch batch = new RecordBatch().wrap(slice.batches(), 0);
-                new RecordReader().forEach(batch, record -> out.append(new String(record.valueBytes(), UTF_8)));
+                producer.send("orders", "customer-42", "{\"total\": 12}").join();   // CompletableFuture<RecordMetadata>
+            }
+            try (Consumer<String, String> consumer = engine.consumer(Serdes.stringDeserializer(), Serdes.stringDeserializer(),
+                ConsumerOptions.defaults().withAutoOffsetReset(AutoOffsetReset.EARLIEST)))
+            {
+                consumer.assign(List.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1),
+                    new TopicPartition("orders", 2)));
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> printed.add(r.key() + " = " + r.value()));
             }
         }
-        return out.toString();
+        return printed;
     }
 
     /**
@@ -60,6 +56,6 @@ public final class ReadmeExample
      */
     public static void main(final String[] args)
     {
-        System.out.println(run(Path.of("example-data")));
+        run(Path.of("example-data")).forEach(System.out::println);
     }
 }

@@ -19,7 +19,7 @@ class ExamplesTest
     @Test
     void readmeExampleReadsBackWhatItWrote()
     {
-        assertEquals("value", ReadmeExample.run(tmp.resolve("readme")));
+        assertEquals(java.util.List.of("customer-42 = {\"total\": 12}"), ReadmeExample.run(tmp.resolve("readme")));
     }
 
     @Test

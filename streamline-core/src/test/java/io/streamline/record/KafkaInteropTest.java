@@ -50,6 +50,17 @@ class KafkaInteropTest
 
     @ParameterizedTest
     @EnumSource(CompressionType.class)
+    void kafkaTransactionalRecordsAreReadExactly(final CompressionType compression)
+    {
+        final byte[] theirs = KafkaRecords.withTransactionalRecords(compression, 31, (short)4, 1000, sample());
+        final BatchData spec = BatchData.spec(compression, 0, -1, 31, (short)4, 1000, true, -1, sample());
+        assertEquals(spec.expectedRead(), streamline.read(theirs));
+        new BatchValidator().validate(batch.wrap(ByteBuffer.wrap(theirs), 0), theirs.length, theirs.length);
+        assertArrayEquals(theirs, streamline.write(spec));
+    }
+
+    @ParameterizedTest
+    @EnumSource(CompressionType.class)
     void logAppendTimeBothWays(final CompressionType compression)
     {
         final BatchData spec = BatchData.spec(compression, 0, 0, -1, (short)-1, -1, false, RecordArbitraries.NOW + 99,

@@ -71,6 +71,23 @@ final class KafkaRecords
         return toArray(builder.build().buffer());
     }
 
+    /** Kafka's MemoryRecords.withTransactionalRecords (base offset 0, leader epoch -1 as it writes them). */
+    static byte[] withTransactionalRecords(
+        final io.streamline.record.CompressionType type, final long producerId, final short producerEpoch,
+        final int baseSequence, final List<RecordData> records)
+    {
+        final org.apache.kafka.common.record.internal.SimpleRecord[] simple =
+            new org.apache.kafka.common.record.internal.SimpleRecord[records.size()];
+        for (int i = 0; i < simple.length; i++)
+        {
+            final RecordData record = records.get(i);
+            simple[i] = new org.apache.kafka.common.record.internal.SimpleRecord(record.timestamp, record.key,
+                record.value, headers(record));
+        }
+        return toArray(MemoryRecords.withTransactionalRecords(compression(type), producerId, producerEpoch,
+            baseSequence, simple).buffer());
+    }
+
     /** Kafka's MemoryRecords.withEndTransactionMarker. */
     static byte[] endTransactionMarker(
         final long baseOffset, final long timestamp, final int partitionLeaderEpoch, final long producerId,

@@ -26,8 +26,11 @@ public class InvalidBatchException extends StreamlineException
         INCONSISTENT_OFFSETS(ErrorCode.INVALID_RECORD),
         /** Producer id, epoch and base sequence do not agree (for example a sequence without a producer). */
         INCONSISTENT_SEQUENCE(ErrorCode.INVALID_RECORD),
-        /** A record inside the batch cannot be decoded. */
-        CORRUPT_RECORD(ErrorCode.CORRUPT_MESSAGE),
+        /**
+         * A record inside a batch whose CRC is good cannot be decoded; Kafka answers such a batch with
+         * {@code INVALID_RECORD}.
+         */
+        CORRUPT_RECORD(ErrorCode.INVALID_RECORD),
         /** The batch is larger than {@code max.message.bytes}. */
         TOO_LARGE(ErrorCode.MESSAGE_TOO_LARGE),
         /** The compression codec id is not one Kafka defines. */

@@ -525,6 +525,11 @@ public final class PartitionLog implements AutoCloseable
     {
         while (true)
         {
+            if (closed)
+            {
+                // Closed segments can no longer be acquired: without this check the retry below never ends.
+                throw new StreamlineException(ErrorCode.KAFKA_STORAGE_ERROR, name + ": log is closed");
+            }
             final long end = logEndOffset();
             final long start = logStartOffset;
             if (offset < start || offset > end)
@@ -536,7 +541,15 @@ public final class PartitionLog implements AutoCloseable
             {
                 return LogSlice.empty(offset, start, end);
             }
+            // Nothing at or past the end loaded above: a segment's size is published before the log end.
+            final long bound = Math.min(maxOffset, end);
             final Segment[] current = segments;
+            if (offset < logStartOffset)
+            {
+                // Retention moved the start, and may have dropped the segments holding the offset, after it
+                // was loaded above (the start moves before segments go): check again rather than serve a later one.
+                continue;
+            }
             int i = floorSegment(current, offset);
             boolean retry = false;
             for (; i < current.length; i++)
@@ -563,7 +576,7 @@ public final class PartitionLog implements AutoCloseable
                     final int length = data.getInt(p + RecordBatchDescriptor.LENGTH_OFFSET);
                     final int size = RecordBatchDescriptor.LOG_OVERHEAD + length;
                     if (length < RecordBatchDescriptor.MIN_BATCH_LENGTH || p + (long)size > limit ||
-                        data.getLong(p) >= maxOffset || (p > position && p - position + size > maxBytes))
+                        data.getLong(p) >= bound || (p > position && p - position + size > maxBytes))
                     {
                         break;
                     }

@@ -210,13 +210,15 @@ final class Segment
 
     /**
      * Make this trusted segment (the last one of a cleanly closed log) the active one again: check its
-     * indexes, map it for appends and preallocate its files.
+     * indexes, map it for appends and preallocate its files. Holds this segment's monitor, as
+     * {@link #mapReadOnly()} does: a reader mapping the segment at the same moment must neither check or
+     * rebuild its indexes concurrently nor replace the writable mapping with its read-only one.
      *
      * @param config        the log's config.
      * @param logEndOffset  the offset after its last batch, from the clean-shutdown checkpoint.
      * @param batch         a flyweight for an index rebuild.
      */
-    void reopenForWrite(final LogConfig config, final long logEndOffset, final RecordBatch batch)
+    synchronized void reopenForWrite(final LogConfig config, final long logEndOffset, final RecordBatch batch)
     {
         final int used = size();
         final ByteBuffer buffer = data.mapWritable(Math.max(used, HEADER_LENGTH + config.segmentBytes()));

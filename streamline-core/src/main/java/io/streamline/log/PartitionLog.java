@@ -868,14 +868,15 @@ public final class PartitionLog implements AutoCloseable
         }
         final Segment[] current = segments;
         final Segment[] next = Arrays.copyOfRange(current, count, current.length);
+        // The log start moves before the segments go, so a reader that misses a segment sees why.
+        if (next.length > 0 && next[0].baseOffset > logStartOffset)
+        {
+            logStartOffset = next[0].baseOffset;
+        }
         segments = next;
         for (int i = 0; i < count; i++)
         {
             current[i].delete();
-        }
-        if (next.length > 0 && next[0].baseOffset > logStartOffset)
-        {
-            logStartOffset = next[0].baseOffset;
         }
     }
 

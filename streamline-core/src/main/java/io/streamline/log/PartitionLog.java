@@ -77,6 +77,7 @@ public final class PartitionLog implements AutoCloseable
     private boolean activeNeedsReopen;
     private long recoveryPoint;
     private boolean sealedUnflushed;
+    private boolean markedUnclean;
 
     private PartitionLog(
         final String name, final LogDirectory dir, final LogConfig config, final FsyncPolicy fsync,
@@ -118,6 +119,26 @@ public final class PartitionLog implements AutoCloseable
                 loaded[count++] = segment;
             }
             end = checkpoint.logEndOffset;
+            if (count > 0 && !loaded[count - 1].verifyCleanTail(end, writerBatch))
+            {
+                // The files changed after the clean close (cut, overwritten, corrupt): scan the last segment.
+                final long base = bases[count - 1];
+                final long expected = count > 1 ? bases[count - 2] : Long.MIN_VALUE;
+                final Segment recovered = Segment.recover(dir, base, Math.max(base, expected), config, cache, writerBatch);
+                if (recovered == null)
+                {
+                    dropFrom(bases, count - 1);
+                    count--;
+                    end = base;
+                }
+                else
+                {
+                    loaded[count - 1] = recovered;
+                    end = recovered.nextOffset();
+                }
+                LOG.warn("{}: last segment {} did not match the clean-shutdown checkpoint (log end {}); recovered to log end {}",
+                    name, base, checkpoint.logEndOffset, end);
+            }
             activeNeedsReopen = count > 0;
         }
         else
@@ -175,8 +196,25 @@ public final class PartitionLog implements AutoCloseable
         durableOffset = end;
         active = count > 0 ? loaded[count - 1] : null;
         recoveryPoint = active != null ? active.baseOffset : end;
-        // From here on a crash must be detected: the checkpoint says "not clean" until close().
-        writeCheckpoint(false, true);
+        if (checkpoint == null || !checkpoint.cleanShutdown)
+        {
+            // Recovered: record the recovered state (still "not clean" until close()).
+            writeCheckpoint(false, true);
+        }
+        // A clean log keeps its clean checkpoint until its first change (markUnclean), so opening and
+        // reading thousands of idle partitions costs no write and no fsync.
+    }
+
+    /**
+     * Before the first change after a clean open: make the checkpoint say "not clean", durably, so a
+     * crash from here on is detected.
+     */
+    private void markUnclean()
+    {
+        if (!markedUnclean)
+        {
+            writeCheckpoint(false, true);
+        }
     }
 
     private void dropFrom(final long[] bases, final int from)
@@ -422,6 +460,7 @@ public final class PartitionLog implements AutoCloseable
 
     private void prepareActive(final int bytes, final long lastOffset, final long now, final LogConfig cfg)
     {
+        markUnclean();
         if (activeNeedsReopen)
         {
             activeNeedsReopen = false;
@@ -440,6 +479,7 @@ public final class PartitionLog implements AutoCloseable
 
     private void roll(final long now)
     {
+        markUnclean();
         final Segment old = active;
         final long base = (long)LOG_END_OFFSET.get(this);
         if (old != null)
@@ -1041,7 +1081,10 @@ public final class PartitionLog implements AutoCloseable
                 segment.close(true);
             }
             recoveryPoint = logEndOffset();
-            writeCheckpoint(true, true);
+            if (markedUnclean)
+            {
+                writeCheckpoint(true, true);
+            }
         }
         finally
         {
@@ -1098,6 +1141,7 @@ public final class PartitionLog implements AutoCloseable
 
     private void writeCheckpoint(final boolean clean, final boolean force)
     {
+        markedUnclean = !clean;
         dir.writeCheckpoint(new LogCheckpoint(clean, logStartOffset, recoveryPoint, logEndOffset()).encode(), force);
     }
 

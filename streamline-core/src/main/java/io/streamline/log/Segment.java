@@ -209,6 +209,67 @@ final class Segment
     }
 
     /**
+     * Check the last segment of a cleanly closed log before trusting it: a valid header, sane indexes,
+     * and every batch from the last offset-index entry on with a good CRC, ending exactly at the file's
+     * length with {@code expectedEnd} as the next offset. Costs a few KiB of reading.
+     *
+     * @param expectedEnd the log end offset the clean-shutdown checkpoint recorded.
+     * @param batch       a flyweight to check with.
+     * @return false if the segment must be recovered by a full scan.
+     */
+    synchronized boolean verifyCleanTail(final long expectedEnd, final RecordBatch batch)
+    {
+        final int dataSize = data.length();
+        if (dataSize < HEADER_LENGTH)
+        {
+            return false;
+        }
+        final ByteBuffer dataBuffer = data.mapReadOnly();
+        try
+        {
+            if (!SegmentDescriptor.isValidHeader(dataBuffer, baseOffset) || !indexesAreSane(dataBuffer))
+            {
+                return false;
+            }
+            final int offsetCount = offsetIndex.length() / OFFSET_ENTRY_LENGTH;
+            int position = HEADER_LENGTH;
+            if (offsetCount > 0)
+            {
+                final ByteBuffer oix = offsetIndex.mapReadOnly();
+                position = oix.getInt((offsetCount - 1) * OFFSET_ENTRY_LENGTH + 4);
+                if (dir.unmapsOnRelease())
+                {
+                    MappedBuffers.release(oix);
+                }
+            }
+            long next = position == HEADER_LENGTH ? baseOffset : -1;
+            while (position < dataSize)
+            {
+                batch.wrap(dataBuffer, position);
+                if (!batch.isHeaderValid(dataSize))
+                {
+                    return false;
+                }
+                next = batch.nextOffset();
+                position += batch.sizeInBytes();
+            }
+            if (position != dataSize || next != expectedEnd)
+            {
+                return false;
+            }
+            indexesChecked = true;
+            return true;
+        }
+        finally
+        {
+            if (dir.unmapsOnRelease())
+            {
+                MappedBuffers.release(dataBuffer);
+            }
+        }
+    }
+
+    /**
      * Make this trusted segment (the last one of a cleanly closed log) the active one again: check its
      * indexes, map it for appends and preallocate its files. Holds this segment's monitor, as
      * {@link #mapReadOnly()} does: a reader mapping the segment at the same moment must neither check or
@@ -550,13 +611,33 @@ final class Segment
             {
                 return false;
             }
+            // Walk the batch headers after the last index entry (at most index.interval.bytes of them):
+            // they must end exactly at the data size, and give the last batch, which bounds the time index.
+            int position = offsetCount > 0 ? previousPosition : HEADER_LENGTH;
+            int lastRelative = previousRelative;
+            while (position < dataSize)
+            {
+                if (position + RecordBatchDescriptor.BATCH_OVERHEAD > dataSize)
+                {
+                    return false;
+                }
+                final int length = dataBuffer.getInt(position + LENGTH_OFFSET);
+                final long batchBase = dataBuffer.getLong(position);
+                if (length < MIN_BATCH_LENGTH || position + LOG_OVERHEAD + (long)length > dataSize ||
+                    batchBase - baseOffset < lastRelative || batchBase - baseOffset > Integer.MAX_VALUE)
+                {
+                    return false;
+                }
+                lastRelative = (int)(batchBase - baseOffset);
+                position += LOG_OVERHEAD + length;
+            }
             long previousTimestamp = Long.MIN_VALUE;
             int previousTimeRelative = -1;
             for (int i = 0; i < timeCount; i++)
             {
                 final long timestamp = tix.getLong(i * TIME_ENTRY_LENGTH);
                 final int relative = tix.getInt(i * TIME_ENTRY_LENGTH + 8);
-                if (timestamp <= previousTimestamp || relative < previousTimeRelative || relative > previousRelative)
+                if (timestamp <= previousTimestamp || relative < previousTimeRelative || relative > lastRelative)
                 {
                     return false;
                 }

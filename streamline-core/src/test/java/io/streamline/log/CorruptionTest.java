@@ -1,7 +1,6 @@
 package io.streamline.log;
 
 import io.streamline.record.RecordBatch;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,9 +85,6 @@ class CorruptionTest
     // log and reading all of it must not rescan a segment or rewrite an index.
 
     @Test
-    @Disabled("FINDING: Segment.indexesAreSane rejects the indexes of every normally sealed segment whose last " +
-        "batch is not an offset-index point (seal() adds a time-index entry for the last batch, beyond the last " +
-        "offset-index entry), so the first read of each segment after a clean restart rescans it and rewrites both indexes")
     void intactLogAfterCleanCloseIsReadWithoutRewritingIndexes() throws IOException
     {
         build(Shutdown.CLEAN);
@@ -134,8 +130,6 @@ class CorruptionTest
     }
 
     @Test
-    @Disabled("FINDING: after a clean close the last segment is trusted at its file length; a cut file serves " +
-        "nothing past the cut but logEnd stays at the checkpoint's value and appends go after the torn bytes")
     void lastSegmentTruncatedMidBatchAfterCleanClose() throws IOException
     {
         truncateLastSegmentMidBatch(Shutdown.CLEAN);
@@ -160,8 +154,6 @@ class CorruptionTest
     }
 
     @Test
-    @Disabled("FINDING: after a clean close segments are trusted without a CRC check; a batch damaged after the " +
-        "close is served as is (see the report: decide the intended behaviour)")
     void lastBatchBytesFlippedAfterCleanClose() throws IOException
     {
         flipBytesInLastBatch(Shutdown.CLEAN);
@@ -281,8 +273,6 @@ class CorruptionTest
     }
 
     @Test
-    @Disabled("FINDING: after a clean close the last segment's header is not checked on open; every read of it " +
-        "and every append then throw StorageException 'segment header is not valid', so the log cannot take writes")
     void lastSegmentHeaderCorruptAfterCleanClose() throws IOException
     {
         corruptLastSegmentHeader(Shutdown.CLEAN);

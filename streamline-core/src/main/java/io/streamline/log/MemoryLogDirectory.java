@@ -16,6 +16,8 @@ final class MemoryLogDirectory implements LogDirectory
 {
     /** First allocation of a writable region; doubled as it fills. */
     static final int INITIAL_CAPACITY = 4096;
+    /** Slack below which a cut keeps the buffer instead of copying to an exact-size one. */
+    static final int MIN_TRIM_SLACK = 64 * 1024;
 
     private final String name;
     private final Map<String, MemoryRegion> files = new ConcurrentHashMap<>();
@@ -166,14 +168,20 @@ final class MemoryLogDirectory implements LogDirectory
         synchronized void setLength(final int length)
         {
             exists = true;
-            if (block != null && length < block.capacity())
+            final int slack = block == null ? 0 : block.capacity() - length;
+            if (slack > 0 && (length == 0 || slack > Math.max(MIN_TRIM_SLACK, block.capacity() / 4)))
             {
-                // Keep exactly the bytes in use: frees the slack of a rolled segment.
+                // Free a large slack (a segment rolled early); a small one is not worth copying the segment.
                 final ByteBuffer exact = ByteBuffer.allocateDirect(length);
                 final ByteBuffer src = block.duplicate();
                 src.limit(length).position(0);
                 exact.put(src).clear();
                 block = exact;
+            }
+            else if (block != null && length < block.capacity())
+            {
+                // Cut without copying: what lies past the new length must read as zero if it grows again.
+                Region.zero(block, length, block.capacity());
             }
             this.length = length;
         }

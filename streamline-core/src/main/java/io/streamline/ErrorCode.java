@@ -44,6 +44,8 @@ public enum ErrorCode
     POLICY_VIOLATION(44),
     /** The sequence number of a batch is not the next one expected. */
     OUT_OF_ORDER_SEQUENCE_NUMBER(45),
+    /** A batch repeats a sequence number already stored, in a way that cannot be answered as a retry. */
+    DUPLICATE_SEQUENCE_NUMBER(46),
     /** The producer epoch is older than the current one. */
     INVALID_PRODUCER_EPOCH(47),
     /** A storage error on the broker's disk. */

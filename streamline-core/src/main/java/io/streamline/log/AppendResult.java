@@ -12,6 +12,7 @@ public final class AppendResult
     long logStartOffset = -1;
     int batchCount;
     int sizeInBytes;
+    boolean duplicate;
 
     /** @return base offset assigned to the first batch. */
     public long firstOffset()
@@ -43,6 +44,15 @@ public final class AppendResult
         return batchCount;
     }
 
+    /**
+     * @return true if the batch was a producer's retry of one already stored: nothing was appended and
+     *         the offsets are those it was first written at.
+     */
+    public boolean duplicate()
+    {
+        return duplicate;
+    }
+
     /** @return bytes appended. */
     public int sizeInBytes()
     {
@@ -53,6 +63,6 @@ public final class AppendResult
     public String toString()
     {
         return "AppendResult{firstOffset=" + firstOffset + ", lastOffset=" + lastOffset +
-            ", logAppendTimeMs=" + logAppendTimeMs + ", batches=" + batchCount + ", bytes=" + sizeInBytes + '}';
+            ", logAppendTimeMs=" + logAppendTimeMs + ", duplicate=" + duplicate + ", batches=" + batchCount + ", bytes=" + sizeInBytes + '}';
     }
 }

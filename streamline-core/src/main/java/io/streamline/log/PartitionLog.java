@@ -78,6 +78,8 @@ public final class PartitionLog implements AutoCloseable
     private long recoveryPoint;
     private boolean sealedUnflushed;
     private boolean markedUnclean;
+    private final ProducerStateTable producers = new ProducerStateTable();
+    private boolean producerStateLoaded;
 
     private PartitionLog(
         final String name, final LogDirectory dir, final LogConfig config, final FsyncPolicy fsync,
@@ -331,20 +333,33 @@ public final class PartitionLog implements AutoCloseable
                 throw new StreamlineException(ErrorCode.RECORD_LIST_TOO_LARGE, name + ": batches of " + total +
                     " bytes exceed segment.bytes=" + cfg.segmentBytes());
             }
-            final long now = clock.time();
             final long first = (long)LOG_END_OFFSET.get(this);
-            prepareActive(total, first + span - 1, now, cfg);
-            final long appendTime = cfg.logAppendTime() ? now : RecordBatchDescriptor.NO_TIMESTAMP;
-            final int start = active.append(batches, batch, appendTime);
-            active.publishAppend(start + total);
-            endAfter = active.nextOffset();
-            LOG_END_OFFSET.setRelease(this, endAfter);
-            result.firstOffset = first;
-            result.lastOffset = endAfter - 1;
-            result.logAppendTimeMs = appendTime;
-            result.logStartOffset = logStartOffset;
-            result.batchCount = count;
-            result.sizeInBytes = total;
+            if (checkProducers(batches, count, first, result))
+            {
+                // A producer's retry of a stored batch: answered with its original offsets below.
+                endAfter = result.lastOffset + 1;
+            }
+            else
+            {
+                final long now = clock.time();
+                prepareActive(total, first + span - 1, now, cfg);
+                final long appendTime = cfg.logAppendTime() ? now : RecordBatchDescriptor.NO_TIMESTAMP;
+                final int start = active.append(batches, batch, appendTime);
+                active.publishAppend(start + total);
+                endAfter = active.nextOffset();
+                if (hasIdempotentBatch(batches))
+                {
+                    recordProducers(batches, first);
+                }
+                LOG_END_OFFSET.setRelease(this, endAfter);
+                result.firstOffset = first;
+                result.lastOffset = endAfter - 1;
+                result.logAppendTimeMs = appendTime;
+                result.logStartOffset = logStartOffset;
+                result.batchCount = count;
+                result.sizeInBytes = total;
+                result.duplicate = false;
+            }
         }
         finally
         {
@@ -352,9 +367,13 @@ public final class PartitionLog implements AutoCloseable
         }
         if (fsync.kind() == FsyncPolicy.Kind.ALWAYS)
         {
+            // A retry waits too: the original may still be on its way to disk.
             awaitDurable(endAfter);
         }
-        notifyListeners();
+        if (!result.duplicate)
+        {
+            notifyListeners();
+        }
         return result;
     }
 
@@ -415,6 +434,142 @@ public final class PartitionLog implements AutoCloseable
     {
         final long end = logEndOffset();
         return fsync.kind() == FsyncPolicy.Kind.ALWAYS ? Math.min(durableOffset, end) : end;
+    }
+
+    private static boolean hasIdempotentBatch(final ByteBuffer batches)
+    {
+        final int limit = batches.limit();
+        for (int p = batches.position(); p < limit; )
+        {
+            if (batches.getLong(p + RecordBatchDescriptor.PRODUCER_ID_OFFSET) >= 0)
+            {
+                return true;
+            }
+            p += RecordBatchDescriptor.LOG_OVERHEAD + batches.getInt(p + RecordBatchDescriptor.LENGTH_OFFSET);
+        }
+        return false;
+    }
+
+    /**
+     * Apply the idempotent-producer rules (under the write lock). Fills {@code result} and returns true
+     * if the append is a retry of a batch already stored.
+     */
+    private boolean checkProducers(final ByteBuffer batches, final int count, final long first, final AppendResult result)
+    {
+        if (!hasIdempotentBatch(batches))
+        {
+            return false;
+        }
+        loadProducerState();
+        final RecordBatch batch = writerBatch;
+        long previousProducer = RecordBatchDescriptor.NO_PRODUCER_ID;
+        short previousEpoch = RecordBatchDescriptor.NO_PRODUCER_EPOCH;
+        int previousLastSeq = RecordBatchDescriptor.NO_SEQUENCE;
+        final int limit = batches.limit();
+        for (int p = batches.position(); p < limit; p += batch.sizeInBytes())
+        {
+            batch.wrap(batches, p);
+            if (batch.producerId() < 0 || batch.baseSequence() < 0 || batch.isControl())
+            {
+                continue;
+            }
+            if (batch.producerId() == previousProducer)
+            {
+                final int expected = previousLastSeq == Integer.MAX_VALUE ? 0 : previousLastSeq + 1;
+                if (batch.producerEpoch() != previousEpoch || batch.baseSequence() != expected)
+                {
+                    throw new StreamlineException(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, name + ": producer " +
+                        batch.producerId() + " sent sequence " + batch.baseSequence() + ", expected " + expected);
+                }
+            }
+            else
+            {
+                final int duplicate = producers.check(batch, name);
+                if (duplicate >= 0)
+                {
+                    if (count != 1)
+                    {
+                        throw new StreamlineException(ErrorCode.DUPLICATE_SEQUENCE_NUMBER, name + ": producer " +
+                            batch.producerId() + " resent sequence " + batch.baseSequence() + " among other batches");
+                    }
+                    result.firstOffset = producers.duplicateFirstOffset(batch, duplicate);
+                    result.lastOffset = producers.duplicateLastOffset(batch, duplicate);
+                    result.logAppendTimeMs = RecordBatchDescriptor.NO_TIMESTAMP;
+                    result.logStartOffset = logStartOffset;
+                    result.batchCount = 0;
+                    result.sizeInBytes = 0;
+                    result.duplicate = true;
+                    return true;
+                }
+            }
+            previousProducer = batch.producerId();
+            previousEpoch = batch.producerEpoch();
+            previousLastSeq = ProducerStateTable.lastSequence(batch);
+        }
+        return false;
+    }
+
+    private void recordProducers(final ByteBuffer batches, final long first)
+    {
+        final RecordBatch batch = writerBatch;
+        long base = first;
+        final int limit = batches.limit();
+        for (int p = batches.position(); p < limit; p += batch.sizeInBytes())
+        {
+            batch.wrap(batches, p);
+            producers.update(batch, base);
+            base += batch.lastOffsetDelta() + 1L;
+        }
+    }
+
+    /** Rebuild the producer table from the log the first time an idempotent batch arrives. */
+    private void loadProducerState()
+    {
+        if (producerStateLoaded)
+        {
+            return;
+        }
+        producers.clear();
+        final RecordBatch batch = new RecordBatch();
+        long offset = logStartOffset;
+        while (offset < logEndOffset())
+        {
+            try (LogSlice slice = read(offset, 1024 * 1024))
+            {
+                if (slice.isEmpty())
+                {
+                    break;
+                }
+                final ByteBuffer view = slice.batches();
+                for (int p = 0; p < view.limit(); p += batch.sizeInBytes())
+                {
+                    batch.wrap(view, p);
+                    producers.update(batch, batch.baseOffset());
+                }
+                offset = slice.nextOffset();
+            }
+        }
+        producerStateLoaded = true;
+    }
+
+    /**
+     * The epoch and last sequence this partition holds for a producer (for tests and the coordinator).
+     *
+     * @param producerId a producer id.
+     * @return {@code {epoch, lastSequence}}, each -1 if unknown.
+     */
+    public int[] producerState(final long producerId)
+    {
+        writeLock.lock();
+        try
+        {
+            loadProducerState();
+            return new int[]{producers.epoch(producerId), producers.lastSequence(producerId)};
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
     }
 
     private int validate(final ByteBuffer batches, final LogConfig cfg)
@@ -826,6 +981,8 @@ public final class PartitionLog implements AutoCloseable
                     active.reopenForWrite(config, removed[0].baseOffset, writerBatch);
                 }
             }
+            producers.clear();
+            producerStateLoaded = false;
             long newEnd = active.truncateTo(offset, writerBatch);
             if (active.isEmpty())
             {

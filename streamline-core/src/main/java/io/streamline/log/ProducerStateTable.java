@@ -1,0 +1,189 @@
+package io.streamline.log;
+
+import io.streamline.ErrorCode;
+import io.streamline.StreamlineException;
+import io.streamline.record.RecordBatch;
+import io.streamline.record.RecordBatchDescriptor;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * Kafka's idempotent-producer rules for one partition: for each producer id, its epoch and the
+ * sequence and offset ranges of its last {@value #CACHED_BATCHES} batches.
+ * <ul>
+ *   <li>A batch from an older epoch is fenced: {@code INVALID_PRODUCER_EPOCH}.</li>
+ *   <li>A batch equal (epoch, first and last sequence) to a cached one is a retry: it is answered with
+ *       the offsets it was first written at and not appended again.</li>
+ *   <li>Otherwise its first sequence must follow the producer's last one (wrapping after
+ *       {@code Integer.MAX_VALUE}), start at 0 in a new epoch, or be anything for a producer the
+ *       partition has no state for: else {@code OUT_OF_ORDER_SEQUENCE_NUMBER}.</li>
+ * </ul>
+ * Batches without a sequence (plain producers, transaction markers) are not checked.
+ * <p>
+ * Threading: used only under the partition's write lock.
+ */
+final class ProducerStateTable
+{
+    /** Batches remembered per producer, as Kafka does. */
+    static final int CACHED_BATCHES = 5;
+
+    private final Long2ObjectHashMap<Entry> producers = new Long2ObjectHashMap<>();
+
+    /** One producer's state in this partition. */
+    static final class Entry
+    {
+        short epoch;
+        final int[] firstSeq = new int[CACHED_BATCHES];
+        final int[] lastSeq = new int[CACHED_BATCHES];
+        final long[] firstOffset = new long[CACHED_BATCHES];
+        final long[] lastOffset = new long[CACHED_BATCHES];
+        int count;
+        int newest = -1;
+
+        int lastSequence()
+        {
+            return count == 0 ? RecordBatchDescriptor.NO_SEQUENCE : lastSeq[newest];
+        }
+    }
+
+    /** @return number of producers tracked. */
+    int size()
+    {
+        return producers.size();
+    }
+
+    void clear()
+    {
+        producers.clear();
+    }
+
+    /**
+     * Check an idempotent batch before it is appended.
+     *
+     * @param batch the batch (producer id and sequence set).
+     * @return the index of the cached batch it duplicates, or -1 if it is new and in sequence.
+     * @throws StreamlineException {@code INVALID_PRODUCER_EPOCH} or {@code OUT_OF_ORDER_SEQUENCE_NUMBER}.
+     */
+    int check(final RecordBatch batch, final String log)
+    {
+        final long producerId = batch.producerId();
+        final short epoch = batch.producerEpoch();
+        final int firstSeq = batch.baseSequence();
+        final Entry entry = producers.get(producerId);
+        if (entry == null)
+        {
+            return -1;
+        }
+        if (epoch < entry.epoch)
+        {
+            throw new StreamlineException(ErrorCode.INVALID_PRODUCER_EPOCH, log + ": producer " + producerId +
+                " epoch " + epoch + " is older than the current epoch " + entry.epoch);
+        }
+        if (epoch > entry.epoch)
+        {
+            if (firstSeq != 0)
+            {
+                throw new StreamlineException(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, log + ": producer " + producerId +
+                    " new epoch " + epoch + " must start at sequence 0, got " + firstSeq);
+            }
+            return -1;
+        }
+        final int lastSeq = lastSequence(batch);
+        for (int i = 0; i < entry.count; i++)
+        {
+            if (entry.firstSeq[i] == firstSeq && entry.lastSeq[i] == lastSeq)
+            {
+                return i;
+            }
+        }
+        final int expected = next(entry.lastSequence());
+        if (entry.count > 0 && firstSeq != expected)
+        {
+            throw new StreamlineException(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, log + ": producer " + producerId +
+                " epoch " + epoch + " sent sequence " + firstSeq + ", expected " + expected);
+        }
+        return -1;
+    }
+
+    /** @return the first offset of the cached batch {@code index} of the batch's producer. */
+    long duplicateFirstOffset(final RecordBatch batch, final int index)
+    {
+        return producers.get(batch.producerId()).firstOffset[index];
+    }
+
+    /** @return the last offset of the cached batch {@code index} of the batch's producer. */
+    long duplicateLastOffset(final RecordBatch batch, final int index)
+    {
+        return producers.get(batch.producerId()).lastOffset[index];
+    }
+
+    /**
+     * Record an appended batch (or one replayed from the log). Batches without a sequence update only
+     * the epoch.
+     *
+     * @param batch      the batch.
+     * @param baseOffset the offset it was given.
+     */
+    void update(final RecordBatch batch, final long baseOffset)
+    {
+        final long producerId = batch.producerId();
+        if (producerId < 0)
+        {
+            return;
+        }
+        Entry entry = producers.get(producerId);
+        if (entry == null)
+        {
+            entry = new Entry();
+            entry.epoch = batch.producerEpoch();
+            producers.put(producerId, entry);
+        }
+        if (batch.producerEpoch() > entry.epoch)
+        {
+            entry.epoch = batch.producerEpoch();
+            entry.count = 0;
+            entry.newest = -1;
+        }
+        if (batch.baseSequence() < 0 || batch.isControl())
+        {
+            return;
+        }
+        final int slot = (entry.newest + 1) % CACHED_BATCHES;
+        entry.firstSeq[slot] = batch.baseSequence();
+        entry.lastSeq[slot] = lastSequence(batch);
+        entry.firstOffset[slot] = baseOffset;
+        entry.lastOffset[slot] = baseOffset + batch.lastOffsetDelta();
+        entry.newest = slot;
+        entry.count = Math.min(entry.count + 1, CACHED_BATCHES);
+    }
+
+    /**
+     * @param producerId a producer id.
+     * @return its epoch here, or -1 if unknown.
+     */
+    short epoch(final long producerId)
+    {
+        final Entry entry = producers.get(producerId);
+        return entry == null ? RecordBatchDescriptor.NO_PRODUCER_EPOCH : entry.epoch;
+    }
+
+    /**
+     * @param producerId a producer id.
+     * @return its last sequence here, or -1 if none.
+     */
+    int lastSequence(final long producerId)
+    {
+        final Entry entry = producers.get(producerId);
+        return entry == null ? RecordBatchDescriptor.NO_SEQUENCE : entry.lastSequence();
+    }
+
+    static int lastSequence(final RecordBatch batch)
+    {
+        final long last = (long)batch.baseSequence() + batch.lastOffsetDelta();
+        return (int)(last > Integer.MAX_VALUE ? last - Integer.MAX_VALUE - 1 : last);
+    }
+
+    private static int next(final int sequence)
+    {
+        return sequence == Integer.MAX_VALUE ? 0 : sequence + 1;
+    }
+}

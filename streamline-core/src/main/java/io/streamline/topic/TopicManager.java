@@ -109,7 +109,8 @@ public final class TopicManager implements AutoCloseable
         }
         for (final String name : store.logNames())
         {
-            if (!owned.contains(name))
+            // Names starting with '@' are the engine's own logs (never a topic's: '@' is not legal there).
+            if (!owned.contains(name) && !name.startsWith("@"))
             {
                 LOG.info("deleting {}: no topic owns it (a deletion did not finish)", name);
                 store.deleteLog(name);

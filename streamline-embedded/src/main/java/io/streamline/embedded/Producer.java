@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread, never on the caller's.
  * <p>
  * Partitioning is Kafka's: an explicit partition, else murmur2 of the serialized key, else a sticky
- * partition per topic that changes each time a batch is closed.
+ * partition per topic that changes each time a batch is closed. Idempotence is on by default, as in
+ * Kafka: batches carry the producer's id and per-partition sequences, so a batch is never stored twice.
  * <p>
  * Thread-safe: any number of threads may send at once. Close it when done.
  *
@@ -53,6 +54,8 @@ public final class Producer<K, V> implements AutoCloseable
     private final List<Batch> inFlight = new ArrayList<>();
     private final Map<String, Integer> sticky = new HashMap<>();
     private final Thread sender;
+    private final long producerId;
+    private final Map<PartitionLog, Integer> nextSequence = new HashMap<>();
     private long bufferedBytes;
     private volatile boolean closing;
     private volatile boolean closed;
@@ -66,6 +69,7 @@ public final class Producer<K, V> implements AutoCloseable
         this.valueSerializer = valueSerializer;
         this.options = options;
         this.lingerNanos = options.linger().toNanos();
+        this.producerId = options.idempotence() ? engine.newProducerId() : RecordBatchDescriptor.NO_PRODUCER_ID;
         this.sender = new Thread(this::runSender, "streamline-producer-sender");
         sender.setDaemon(true);
         sender.start();
@@ -353,11 +357,22 @@ public final class Producer<K, V> implements AutoCloseable
 
     private void sendBatch(final Batch batch, final AppendResult result)
     {
+        final int sequence = producerId < 0 ? RecordBatchDescriptor.NO_SEQUENCE : nextSequence.getOrDefault(batch.log, 0);
         try
         {
+            if (producerId >= 0)
+            {
+                batch.builder.producer(producerId, (short)0, sequence);
+            }
             final int size = batch.builder.finish();
             batch.buffer.limit(size).position(0);
             batch.log.append(batch.buffer, result);
+            if (producerId >= 0)
+            {
+                // Only a stored batch uses up its sequences (sender thread only).
+                final long next = (long)sequence + batch.pending.size();
+                nextSequence.put(batch.log, (int)(next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next));
+            }
             final boolean logAppendTime = result.logAppendTimeMs() >= 0;
             for (int i = 0; i < batch.pending.size(); i++)
             {
@@ -486,6 +501,12 @@ public final class Producer<K, V> implements AutoCloseable
         {
             pending.future.completeExceptionally(error);
         }
+    }
+
+    /** @return the producer id its batches carry, or -1 with idempotence off. */
+    public long producerId()
+    {
+        return producerId;
     }
 
     /** @return the producer's settings. */

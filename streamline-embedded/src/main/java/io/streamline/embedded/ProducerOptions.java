@@ -14,9 +14,12 @@ import java.time.Duration;
  * @param compression   codec of the batches ({@code compression.type}); default none.
  * @param bufferMemory  bytes of unsent batches before {@code send} blocks ({@code buffer.memory}); default 32 MiB.
  * @param maxBlock      longest {@code send} blocks for buffer space ({@code max.block.ms}); default 60 s.
+ * @param idempotence   batches carry a producer id and sequences, so a batch is never stored twice
+ *                      ({@code enable.idempotence}); default true, as Kafka's.
  */
 public record ProducerOptions(
-    Acks acks, int batchSize, Duration linger, CompressionType compression, long bufferMemory, Duration maxBlock)
+    Acks acks, int batchSize, Duration linger, CompressionType compression, long bufferMemory, Duration maxBlock,
+    boolean idempotence)
 {
     /**
      * @param acks         acks.
@@ -25,6 +28,7 @@ public record ProducerOptions(
      * @param compression  not null.
      * @param bufferMemory at least batchSize.
      * @param maxBlock     not negative.
+     * @param idempotence  whether batches carry a producer id and sequences.
      */
     public ProducerOptions
     {
@@ -50,7 +54,7 @@ public record ProducerOptions(
     public static ProducerOptions defaults()
     {
         return new ProducerOptions(Acks.ALL, 16384, Duration.ofMillis(5), CompressionType.NONE,
-            32L * 1024 * 1024, Duration.ofSeconds(60));
+            32L * 1024 * 1024, Duration.ofSeconds(60), true);
     }
 
     /**
@@ -59,7 +63,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withAcks(final Acks acks)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
     }
 
     /**
@@ -68,7 +72,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withBatchSize(final int batchSize)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, Math.max(bufferMemory, batchSize), maxBlock);
+        return new ProducerOptions(acks, batchSize, linger, compression, Math.max(bufferMemory, batchSize), maxBlock, idempotence);
     }
 
     /**
@@ -77,7 +81,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withLinger(final Duration linger)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
     }
 
     /**
@@ -86,7 +90,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withCompression(final CompressionType compression)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
     }
 
     /**
@@ -95,7 +99,16 @@ public record ProducerOptions(
      */
     public ProducerOptions withBufferMemory(final long bufferMemory)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
+    }
+
+    /**
+     * @param idempotence {@code enable.idempotence}.
+     * @return a copy with that setting.
+     */
+    public ProducerOptions withIdempotence(final boolean idempotence)
+    {
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
     }
 
     /**
@@ -104,6 +117,6 @@ public record ProducerOptions(
      */
     public ProducerOptions withMaxBlock(final Duration maxBlock)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
     }
 }

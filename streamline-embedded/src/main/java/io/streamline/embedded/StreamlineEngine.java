@@ -5,6 +5,7 @@ import io.streamline.StreamlineException;
 import io.streamline.log.FsyncPolicy;
 import io.streamline.log.LogStore;
 import io.streamline.log.PartitionLog;
+import io.streamline.producer.ProducerIdManager;
 import io.streamline.topic.Topic;
 import io.streamline.topic.TopicConfigs;
 import io.streamline.topic.TopicManager;
@@ -47,6 +48,7 @@ public final class StreamlineEngine implements AutoCloseable
 
     private final LogStore store;
     private final TopicManager topics;
+    private final ProducerIdManager producerIds;
     private final EpochClock clock;
     private final boolean autoCreateTopics;
     private final int defaultPartitions;
@@ -70,6 +72,7 @@ public final class StreamlineEngine implements AutoCloseable
         try
         {
             this.topics = TopicManager.open(store, builder.topicDefaults, clock);
+            this.producerIds = ProducerIdManager.open(store, clock);
         }
         catch (final RuntimeException ex)
         {
@@ -178,6 +181,18 @@ public final class StreamlineEngine implements AutoCloseable
         final Consumer<K, V> consumer = new Consumer<>(this, keyDeserializer, valueDeserializer, options);
         clients.add(consumer);
         return consumer;
+    }
+
+    /**
+     * A new producer id for an idempotent producer, never handed out before by this engine's data
+     * (Kafka's InitProducerId without a transactional id), with epoch 0.
+     *
+     * @return the producer id.
+     */
+    public long newProducerId()
+    {
+        ensureOpen();
+        return producerIds.nextProducerId();
     }
 
     /** @return the engine's clock. */
@@ -298,6 +313,14 @@ public final class StreamlineEngine implements AutoCloseable
             }
         }
         housekeeping.close();
+        try
+        {
+            producerIds.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            failures.add(ex);
+        }
         try
         {
             topics.close();

@@ -412,4 +412,40 @@ class StreamlineEngineTest
             }
         }
     }
+
+    @Test
+    void nativeProducersAreIdempotentWithIdsNeverReusedAfterRestart()
+    {
+        final Path dir = tmp.resolve("ids");
+        final long firstId;
+        try (StreamlineEngine engine = StreamlineEngine.builder().dataDir(dir).build())
+        {
+            engine.admin().createTopic("t", 2);
+            try (Producer<byte[], byte[]> producer = engine.producer(ProducerOptions.defaults().withBatchSize(200)))
+            {
+                firstId = producer.producerId();
+                assertTrue(firstId >= 0);
+                for (int i = 0; i < 100; i++)
+                {
+                    producer.send(new ProducerRecord<>("t", i % 2, null, new byte[50], null, null));
+                }
+                producer.flush();
+            }
+            final int[] state = engine.topicManager().require("t").partition(0).producerState(firstId);
+            assertEquals(0, state[0], "epoch");
+            assertEquals(49, state[1], "50 records sent to partition 0: sequences 0..49");
+            try (Producer<byte[], byte[]> plain = engine.producer(ProducerOptions.defaults().withIdempotence(false)))
+            {
+                assertEquals(-1, plain.producerId());
+            }
+        }
+        try (StreamlineEngine engine = StreamlineEngine.builder().dataDir(dir).build();
+             Producer<byte[], byte[]> producer = engine.producer())
+        {
+            assertNotEquals(firstId, producer.producerId());
+            assertTrue(producer.producerId() > firstId, "ids continue after the reserved block");
+            assertEquals(50, producer.send(new ProducerRecord<>("t", 0, null, new byte[1], null, null)).join().offset());
+            assertEquals(50, producer.send(new ProducerRecord<>("t", 1, null, new byte[1], null, null)).join().offset());
+        }
+    }
 }

@@ -3,10 +3,9 @@ package io.streamline.log;
 import io.streamline.ErrorCode;
 import io.streamline.StorageException;
 import io.streamline.StreamlineException;
-import org.agrona.concurrent.Agent;
+import io.streamline.agent.PeriodicAgent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,14 +95,7 @@ public final class LogStore implements AutoCloseable
         }
         if (fsync.kind() == FsyncPolicy.Kind.INTERVAL)
         {
-            flusher = new AgentRunner(new SleepingMillisIdleStrategy(Math.max(1, fsync.intervalMs() / 4)),
-                this::onFlushError, null, new Flusher(fsync.intervalMs()));
-            AgentRunner.startOnThread(flusher, r ->
-            {
-                final Thread thread = new Thread(r);
-                thread.setDaemon(true);
-                return thread;
-            });
+            flusher = PeriodicAgent.start("streamline-log-flusher", clock, fsync.intervalMs(), this::flushDirty, this::onFlushError);
         }
         else
         {
@@ -235,17 +227,13 @@ public final class LogStore implements AutoCloseable
             }
         }
         open.clear();
-        if (lock != null)
+        try
         {
-            try
-            {
-                lock.release();
-                lockChannel.close();
-            }
-            catch (final IOException ex)
-            {
-                failures.add(new StorageException("cannot release lock of " + directory, ex));
-            }
+            releaseLock();
+        }
+        catch (final StorageException ex)
+        {
+            failures.add(ex);
         }
         if (!failures.isEmpty())
         {
@@ -268,6 +256,25 @@ public final class LogStore implements AutoCloseable
         }
         open.values().forEach(PartitionLog::abandon);
         open.clear();
+        releaseLock();
+    }
+
+    private int flushDirty()
+    {
+        int work = 0;
+        for (final PartitionLog log : open.values())
+        {
+            if (!log.isClosed() && log.durableOffset() < log.logEndOffset())
+            {
+                log.flush();
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private void releaseLock()
+    {
         if (lock != null)
         {
             try
@@ -302,45 +309,6 @@ public final class LogStore implements AutoCloseable
             name.indexOf('/') >= 0 || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0 || name.startsWith("."))
         {
             throw new IllegalArgumentException("illegal log name: '" + name + "'");
-        }
-    }
-
-    private final class Flusher implements Agent
-    {
-        private final long intervalMs;
-        private long nextFlushMs;
-
-        Flusher(final long intervalMs)
-        {
-            this.intervalMs = intervalMs;
-            this.nextFlushMs = clock.time() + intervalMs;
-        }
-
-        @Override
-        public int doWork()
-        {
-            final long now = clock.time();
-            if (now < nextFlushMs)
-            {
-                return 0;
-            }
-            nextFlushMs = now + intervalMs;
-            int work = 0;
-            for (final PartitionLog log : open.values())
-            {
-                if (!log.isClosed() && log.durableOffset() < log.logEndOffset())
-                {
-                    log.flush();
-                    work++;
-                }
-            }
-            return work;
-        }
-
-        @Override
-        public String roleName()
-        {
-            return "streamline-log-flusher";
         }
     }
 

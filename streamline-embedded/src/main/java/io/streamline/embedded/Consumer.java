@@ -53,7 +53,7 @@ public final class Consumer<K, V> implements AutoCloseable
     private static final class PartitionState
     {
         final TopicPartition tp;
-        final PartitionLog log;
+        PartitionLog log;
         long position = -1;
         boolean paused;
 
@@ -227,6 +227,10 @@ public final class Consumer<K, V> implements AutoCloseable
 
     private int fetchPartition(final PartitionState state, final RecordViewHandler handler, final int max)
     {
+        if (state.log.isClosed())
+        {
+            relink(state);
+        }
         if (state.position < 0)
         {
             state.position = resetPosition(state, "no position yet");
@@ -281,6 +285,19 @@ public final class Consumer<K, V> implements AutoCloseable
             }
         }
         return delivered;
+    }
+
+    /**
+     * The partition's log was closed under us: its topic was deleted (and maybe created again). Follow the
+     * new log if there is one, with the position reset as the reset policy says; else fail.
+     */
+    private void relink(final PartitionState state)
+    {
+        final PartitionLog current = engine.partition(state.tp, false);
+        state.log.removeAppendListener(listener);
+        state.log = current;
+        current.addAppendListener(listener);
+        state.position = resetPosition(state, "the topic was deleted and created again");
     }
 
     private long resetPosition(final PartitionState state, final String why)

@@ -205,14 +205,15 @@ public final class Producer<K, V> implements AutoCloseable
             }
             if (batch == null)
             {
-                final int capacity = Math.max(options.batchSize(), needed);
+                // A batch never exceeds the topic's max.message.bytes (Kafka's producer splits such batches).
+                final int capacity = Math.max(Math.min(options.batchSize(), topic.logConfig().maxMessageBytes()), needed);
                 reserve(capacity);
                 batch = new Batch(topic.name(), partition, log, capacity, options.compression());
                 open.put(log, batch);
             }
             batch.builder.append(timestamp, key, value, headers);
             batch.pending.add(new Pending(future, timestamp, keyLength, valueLength));
-            if (batch.builder.estimatedSizeInBytes() >= options.batchSize())
+            if (batch.builder.estimatedSizeInBytes() >= Math.min(options.batchSize(), batch.capacity))
             {
                 seal(batch);
             }

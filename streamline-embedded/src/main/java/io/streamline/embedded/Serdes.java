@@ -21,31 +21,13 @@ public final class Serdes
     /** @return a deserializer that copies the bytes into a new {@code byte[]}. */
     public static Deserializer<byte[]> byteArrayDeserializer()
     {
-        return (topic, data) ->
-        {
-            if (data == null)
-            {
-                return null;
-            }
-            final byte[] bytes = new byte[data.remaining()];
-            data.duplicate().get(bytes);
-            return bytes;
-        };
+        return (topic, data) -> data == null ? null : copy(data);
     }
 
     /** @return a serializer of a buffer's remaining bytes (the buffer is not moved). */
     public static Serializer<ByteBuffer> byteBufferSerializer()
     {
-        return (topic, data) ->
-        {
-            if (data == null)
-            {
-                return null;
-            }
-            final byte[] bytes = new byte[data.remaining()];
-            data.duplicate().get(bytes);
-            return bytes;
-        };
+        return (topic, data) -> data == null ? null : copy(data);
     }
 
     /** @return a deserializer that copies the bytes into a new heap buffer. */
@@ -61,6 +43,13 @@ public final class Serdes
             copy.put(data.duplicate()).flip();
             return copy;
         };
+    }
+
+    private static byte[] copy(final ByteBuffer data)
+    {
+        final byte[] bytes = new byte[data.remaining()];
+        data.duplicate().get(bytes);
+        return bytes;
     }
 
     /** @return a UTF-8 string serializer. */

@@ -2,6 +2,7 @@ package io.streamline.embedded;
 
 import io.streamline.ErrorCode;
 import io.streamline.StreamlineException;
+import io.streamline.agent.PeriodicAgent;
 import io.streamline.log.FsyncPolicy;
 import io.streamline.log.LogStore;
 import io.streamline.log.PartitionLog;
@@ -9,10 +10,8 @@ import io.streamline.producer.ProducerIdManager;
 import io.streamline.topic.Topic;
 import io.streamline.topic.TopicConfigs;
 import io.streamline.topic.TopicManager;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,14 +79,8 @@ public final class StreamlineEngine implements AutoCloseable
             throw ex;
         }
         this.admin = new Admin(this);
-        this.housekeeping = new AgentRunner(new SleepingMillisIdleStrategy(Math.min(100, builder.retentionCheckInterval.toMillis())),
-            this::onHousekeepingError, null, new Housekeeping(builder.retentionCheckInterval.toMillis()));
-        AgentRunner.startOnThread(housekeeping, r ->
-        {
-            final Thread thread = new Thread(r);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.housekeeping = PeriodicAgent.start("streamline-housekeeping", clock,
+            builder.retentionCheckInterval.toMillis(), this::applyRetention, this::onHousekeepingError);
     }
 
     /** @return a builder: in memory unless a data directory is given. */
@@ -351,49 +344,24 @@ public final class StreamlineEngine implements AutoCloseable
         LOG.error("retention check failed", error);
     }
 
-    private final class Housekeeping implements Agent
+    private int applyRetention()
     {
-        private final long intervalMs;
-        private long nextRunMs;
-
-        Housekeeping(final long intervalMs)
+        int work = 0;
+        for (final Topic topic : topics.topics().values())
         {
-            this.intervalMs = intervalMs;
-            this.nextRunMs = clock.time() + intervalMs;
-        }
-
-        @Override
-        public int doWork()
-        {
-            final long now = clock.time();
-            if (now < nextRunMs || closed)
+            if (closed || !TopicConfigs.isDeleteRetention(topic.configOverrides(), topics.defaults()))
             {
-                return 0;
+                continue;
             }
-            nextRunMs = now + intervalMs;
-            int work = 0;
-            for (final Topic topic : topics.topics().values())
+            for (final PartitionLog log : topic.partitions())
             {
-                if (!TopicConfigs.isDeleteRetention(topic.configOverrides(), topics.defaults()))
+                if (!log.isClosed())
                 {
-                    continue;
-                }
-                for (final PartitionLog log : topic.partitions())
-                {
-                    if (!log.isClosed())
-                    {
-                        work += log.applyRetention();
-                    }
+                    work += log.applyRetention();
                 }
             }
-            return work;
         }
-
-        @Override
-        public String roleName()
-        {
-            return "streamline-housekeeping";
-        }
+        return work;
     }
 
     /** Builder of {@link StreamlineEngine}. */

@@ -306,7 +306,7 @@ public final class LogStore implements AutoCloseable
     private static void validateName(final String name)
     {
         if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") ||
-            name.indexOf('/') >= 0 || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0 || name.startsWith("."))
+            name.indexOf('/') >= 0 || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0)
         {
             throw new IllegalArgumentException("illegal log name: '" + name + "'");
         }

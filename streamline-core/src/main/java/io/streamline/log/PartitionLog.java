@@ -107,6 +107,7 @@ public final class PartitionLog implements AutoCloseable
 
     private void load()
     {
+        boolean recoveredCleanTail = false;
         final LogCheckpoint checkpoint = LogCheckpoint.decode(dir.readCheckpoint());
         final long[] bases = dir.segmentBaseOffsets();
         Segment[] loaded = new Segment[bases.length];
@@ -140,6 +141,7 @@ public final class PartitionLog implements AutoCloseable
                 }
                 LOG.warn("{}: last segment {} did not match the clean-shutdown checkpoint (log end {}); recovered to log end {}",
                     name, base, checkpoint.logEndOffset, end);
+                recoveredCleanTail = true;
             }
             activeNeedsReopen = count > 0;
         }
@@ -168,6 +170,11 @@ public final class PartitionLog implements AutoCloseable
                         name, bases[i], bases.length - i - 1);
                     dropFrom(bases, i);
                     break;
+                }
+                if (fsync.kind() != FsyncPolicy.Kind.NEVER)
+                {
+                    // What recovery kept becomes readable below: it must be on disk before anyone reads it.
+                    segment.forceAll();
                 }
                 loaded[count++] = segment;
                 end = segment.nextOffset();
@@ -198,7 +205,7 @@ public final class PartitionLog implements AutoCloseable
         durableOffset = end;
         active = count > 0 ? loaded[count - 1] : null;
         recoveryPoint = active != null ? active.baseOffset : end;
-        if (checkpoint == null || !checkpoint.cleanShutdown)
+        if (checkpoint == null || !checkpoint.cleanShutdown || recoveredCleanTail)
         {
             // Recovered: record the recovered state (still "not clean" until close()).
             writeCheckpoint(false, true);
@@ -342,9 +349,9 @@ public final class PartitionLog implements AutoCloseable
             else
             {
                 final long now = clock.time();
-                prepareActive(total, first + span - 1, now, cfg);
+                prepareActive(total, count, first + span - 1, now, cfg);
                 final long appendTime = cfg.logAppendTime() ? now : RecordBatchDescriptor.NO_TIMESTAMP;
-                final int start = active.append(batches, batch, appendTime);
+                final int start = active.append(batches, batch, appendTime, now);
                 active.publishAppend(start + total);
                 endAfter = active.nextOffset();
                 if (hasIdempotentBatch(batches))
@@ -382,6 +389,9 @@ public final class PartitionLog implements AutoCloseable
         final AppendListener[] current = listeners;
         if (current.length > 0)
         {
+            // Orders the log end published above before the listeners read a waiter's "I am parking" flag
+            // (a Dekker pattern: both sides need a full fence, or a wakeup can be missed).
+            VarHandle.fullFence();
             final long highWatermark = highWatermark();
             for (final AppendListener listener : current)
             {
@@ -613,23 +623,52 @@ public final class PartitionLog implements AutoCloseable
         return span;
     }
 
-    private void prepareActive(final int bytes, final long lastOffset, final long now, final LogConfig cfg)
+    private void prepareActive(final int bytes, final int batches, final long lastOffset, final long now, final LogConfig cfg)
     {
         markUnclean();
-        if (activeNeedsReopen)
-        {
-            activeNeedsReopen = false;
-            active.reopenForWrite(cfg, (long)LOG_END_OFFSET.get(this), writerBatch);
-        }
+        ensureActiveWritable();
         if (active == null)
         {
             roll(now);
         }
-        else if (!active.isEmpty() &&
-            (!active.fits(bytes, lastOffset, cfg) || now - active.createdTimeMs() >= cfg.segmentMs()))
+        else if (!active.fits(bytes, batches, lastOffset, cfg))
+        {
+            if (active.isEmpty())
+            {
+                // An empty segment made under an older, smaller config: make a new one in its place.
+                replaceEmptyActive(now);
+            }
+            else
+            {
+                roll(now);
+            }
+        }
+        else if (!active.isEmpty() && now - active.rollBaseTimeMs() >= cfg.segmentMs())
         {
             roll(now);
         }
+    }
+
+    private void ensureActiveWritable()
+    {
+        if (activeNeedsReopen)
+        {
+            activeNeedsReopen = false;
+            active.reopenForWrite(config, (long)LOG_END_OFFSET.get(this), writerBatch);
+        }
+    }
+
+    private void replaceEmptyActive(final long now)
+    {
+        markUnclean();
+        final Segment empty = active;
+        final Segment fresh;
+        empty.delete();
+        fresh = Segment.create(dir, empty.baseOffset, config, now, cache, fsync.kind() == FsyncPolicy.Kind.ALWAYS);
+        final Segment[] current = segments.clone();
+        current[current.length - 1] = fresh;
+        segments = current;
+        active = fresh;
     }
 
     private void roll(final long now)
@@ -678,11 +717,7 @@ public final class PartitionLog implements AutoCloseable
         try
         {
             ensureOpen();
-            if (activeNeedsReopen)
-            {
-                activeNeedsReopen = false;
-                active.reopenForWrite(config, (long)LOG_END_OFFSET.get(this), writerBatch);
-            }
+            ensureActiveWritable();
             if (active == null || !active.isEmpty())
             {
                 roll(clock.time());
@@ -911,6 +946,7 @@ public final class PartitionLog implements AutoCloseable
         final ByteBuffer batches, final long timestamp, final RecordBatch batch, final RecordReader reader)
     {
         final long start = logStartOffset;
+        final long highWatermark = highWatermark();
         for (int p = 0; p < batches.limit(); p += batch.sizeInBytes())
         {
             batch.wrap(batches, p);
@@ -922,6 +958,10 @@ public final class PartitionLog implements AutoCloseable
             while (reader.hasNext())
             {
                 final Record record = reader.next();
+                if (record.offset() >= highWatermark)
+                {
+                    return null;
+                }
                 if (record.offset() >= start && record.timestamp() >= timestamp)
                 {
                     return new TimestampOffset(record.offset(), record.timestamp());
@@ -954,11 +994,7 @@ public final class PartitionLog implements AutoCloseable
                 throw new OffsetOutOfRangeException(name + ": cannot truncate to offset=" + offset +
                     " below logStart=" + logStartOffset);
             }
-            if (activeNeedsReopen)
-            {
-                activeNeedsReopen = false;
-                active.reopenForWrite(config, end, writerBatch);
-            }
+            ensureActiveWritable();
             Segment[] current = segments;
             int keep = current.length;
             while (keep > 1 && current[keep - 1].baseOffset >= offset)
@@ -994,7 +1030,10 @@ public final class PartitionLog implements AutoCloseable
                 // The batch holding the log start was removed: nothing below the new end is readable.
                 logStartOffset = newEnd;
             }
-            durableOffset = Math.min(durableOffset, newEnd);
+            synchronized (flushLock)
+            {
+                durableOffset = Math.min(durableOffset, newEnd);
+            }
             recoveryPoint = Math.min(recoveryPoint, active.baseOffset);
             if (fsync.kind() != FsyncPolicy.Kind.NEVER)
             {
@@ -1026,11 +1065,11 @@ public final class PartitionLog implements AutoCloseable
         try
         {
             ensureOpen();
-            final long end = (long)LOG_END_OFFSET.get(this);
+            final long end = highWatermark();
             if (offset > end)
             {
                 throw new OffsetOutOfRangeException(name + ": cannot delete records before offset=" + offset +
-                    " above logEnd=" + end);
+                    " above the high watermark " + end);
             }
             if (offset > logStartOffset)
             {
@@ -1097,8 +1136,9 @@ public final class PartitionLog implements AutoCloseable
             int drop = 0;
             if (cfg.retentionMs() >= 0)
             {
+                // A segment with no timestamp at all is not expired by time (Kafka would use its mtime).
                 while (drop < current.length && !current[drop].isEmpty() &&
-                    now - current[drop].largestTimestamp() > cfg.retentionMs())
+                    current[drop].largestTimestamp() >= 0 && now - current[drop].largestTimestamp() > cfg.retentionMs())
                 {
                     drop++;
                 }
@@ -1122,11 +1162,7 @@ public final class PartitionLog implements AutoCloseable
             }
             if (drop == current.length)
             {
-                if (activeNeedsReopen)
-                {
-                    activeNeedsReopen = false;
-                    active.reopenForWrite(cfg, (long)LOG_END_OFFSET.get(this), writerBatch);
-                }
+                ensureActiveWritable();
                 roll(now);
             }
             final long newStart = drop < segments.length ? segments[drop].baseOffset : logEndOffset();

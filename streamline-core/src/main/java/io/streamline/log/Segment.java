@@ -72,6 +72,8 @@ final class Segment
     // Writer state: only the partition's writer reads or writes these.
     private final int indexIntervalBytes;
     private boolean writable;
+    private int maxSize;
+    private long rollBaseTimeMs;
     private int maxOffsetEntries;
     private int maxTimeEntries;
     private int bytesSinceIndexEntry;
@@ -108,7 +110,7 @@ final class Segment
         final ByteBuffer buffer = segment.data.mapWritable(HEADER_LENGTH + config.segmentBytes());
         SegmentDescriptor.writeHeader(buffer, baseOffset, nowMs);
         segment.createdTimeMs = nowMs;
-        segment.openForWrite(buffer, config, HEADER_LENGTH, 0, 0);
+        segment.openForWrite(buffer, config, HEADER_LENGTH + config.segmentBytes(), HEADER_LENGTH, 0, 0);
         if (force)
         {
             segment.data.force(buffer, 0, HEADER_LENGTH);
@@ -282,7 +284,8 @@ final class Segment
     synchronized void reopenForWrite(final LogConfig config, final long logEndOffset, final RecordBatch batch)
     {
         final int used = size();
-        final ByteBuffer buffer = data.mapWritable(Math.max(used, HEADER_LENGTH + config.segmentBytes()));
+        final int preallocated = Math.max(used, HEADER_LENGTH + config.segmentBytes());
+        final ByteBuffer buffer = data.mapWritable(preallocated);
         if (!SegmentDescriptor.isValidHeader(buffer, baseOffset))
         {
             if (dir.unmapsOnRelease())
@@ -299,7 +302,7 @@ final class Segment
         }
         final int offsetCount = offsetIndex.length() / OFFSET_ENTRY_LENGTH;
         final int timeCount = timeIndex.length() / TIME_ENTRY_LENGTH;
-        openForWrite(buffer, config, used, offsetCount, timeCount);
+        openForWrite(buffer, config, preallocated, used, offsetCount, timeCount);
         final Mapping m = mapping;
         if (timeCount > 0)
         {
@@ -312,8 +315,11 @@ final class Segment
     }
 
     private void openForWrite(
-        final ByteBuffer dataBuffer, final LogConfig config, final int used, final int offsetCount, final int timeCount)
+        final ByteBuffer dataBuffer, final LogConfig config, final int maxSize, final int used, final int offsetCount,
+        final int timeCount)
     {
+        this.maxSize = maxSize;
+        this.rollBaseTimeMs = createdTimeMs;
         final int indexBytes = config.segmentIndexBytes();
         maxOffsetEntries = indexBytes / OFFSET_ENTRY_LENGTH;
         maxTimeEntries = indexBytes / TIME_ENTRY_LENGTH;
@@ -381,12 +387,20 @@ final class Segment
     /**
      * True if a batch set of {@code bytes} bytes spanning {@code offsetSpan} offsets fits without a roll.
      */
-    boolean fits(final int bytes, final long lastOffset, final LogConfig config)
+    boolean fits(final int bytes, final int batches, final long lastOffset, final LogConfig config)
     {
-        return size() + (long)bytes <= HEADER_LENGTH + (long)config.segmentBytes() &&
-            (int)OFFSET_ENTRIES.getAcquire(this) < maxOffsetEntries &&
-            (int)TIME_ENTRIES.getAcquire(this) < maxTimeEntries &&
+        // The data within what was preallocated and what the config now allows; an index entry per batch,
+        // and a time-index entry per batch plus the one seal() adds.
+        return size() + (long)bytes <= Math.min(maxSize, HEADER_LENGTH + (long)config.segmentBytes()) &&
+            (int)OFFSET_ENTRIES.getAcquire(this) + batches <= maxOffsetEntries &&
+            (int)TIME_ENTRIES.getAcquire(this) + batches + 1 <= maxTimeEntries &&
             lastOffset - baseOffset <= Integer.MAX_VALUE;
+    }
+
+    /** @return when the segment's age for {@code segment.ms} starts: its first append, else its creation. */
+    long rollBaseTimeMs()
+    {
+        return rollBaseTimeMs;
     }
 
     /**
@@ -398,9 +412,13 @@ final class Segment
      * @param logAppendTimeMs the log-append time to stamp, or {@code NO_TIMESTAMP} for create time.
      * @return the position in the segment where the batches start.
      */
-    int append(final ByteBuffer src, final RecordBatch batch, final long logAppendTimeMs)
+    int append(final ByteBuffer src, final RecordBatch batch, final long logAppendTimeMs, final long nowMs)
     {
         final int start = size();
+        if (start == HEADER_LENGTH)
+        {
+            rollBaseTimeMs = nowMs;
+        }
         final int length = src.remaining();
         Mapping current = mapping;
         final ByteBuffer grown = data.ensureCapacity(current.data, start, start + length);
@@ -886,10 +904,17 @@ final class Segment
     void force(final int upTo)
     {
         final Mapping m = mapping;
-        if (m != null && upTo > flushedSize && writable)
+        if (m != null && upTo > flushedSize && writable && m.tryRetain())
         {
-            data.force(m.data, flushedSize, upTo);
-            flushedSize = upTo;
+            try
+            {
+                data.force(m.data, flushedSize, upTo);
+                flushedSize = upTo;
+            }
+            finally
+            {
+                m.release();
+            }
         }
     }
 
@@ -910,7 +935,7 @@ final class Segment
         {
             return;
         }
-        if (maxTimestamp > lastIndexedTimestamp && !isEmpty())
+        if (maxTimestamp > lastIndexedTimestamp && !isEmpty() && (int)TIME_ENTRIES.get(this) < maxTimeEntries)
         {
             final Mapping beforeEntry = mapping;
             appendTimeEntry(beforeEntry, maxTimestamp, (int)Math.max(0, lastBatchRelativeOffset(beforeEntry)));

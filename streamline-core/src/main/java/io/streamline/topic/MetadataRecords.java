@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * Records of the topic metadata log: each topic change is one record in its own batch. The record
  * key is {@code type (int16) | version (int16)}; the value is the payload below. Big-endian; strings
- * are {@code length (int16) | UTF-8 bytes}, a null string has length -1.
+ * are {@code length (int32) | UTF-8 bytes}, a null string has length -1.
  * <pre>
  * TOPIC (1), v0:          topicId (2 x int64) | name | partitions (int32) | configCount (int32) | [key | value]...
  * REMOVE_TOPIC (2), v0:   topicId (2 x int64) | name
@@ -90,15 +90,22 @@ final class MetadataRecords
             throw corrupt("metadata record type " + type + " has unknown version " + version);
         }
         final ByteBuffer in = value.slice();
-        final UUID id = new UUID(in.getLong(), in.getLong());
-        return switch (type)
+        try
         {
-            case TOPIC -> new Event(type, id, getString(in), in.getInt(), getConfigs(in));
-            case REMOVE_TOPIC -> new Event(type, id, getString(in), 0, Map.of());
-            case PARTITIONS -> new Event(type, id, null, in.getInt(), Map.of());
-            case CONFIGS -> new Event(type, id, null, 0, getConfigs(in));
-            default -> throw corrupt("unknown metadata record type " + type + " at offset " + record.offset());
-        };
+            final UUID id = new UUID(in.getLong(), in.getLong());
+            return switch (type)
+            {
+                case TOPIC -> new Event(type, id, getString(in), in.getInt(), getConfigs(in));
+                case REMOVE_TOPIC -> new Event(type, id, getString(in), 0, Map.of());
+                case PARTITIONS -> new Event(type, id, null, in.getInt(), Map.of());
+                case CONFIGS -> new Event(type, id, null, 0, getConfigs(in));
+                default -> throw corrupt("unknown metadata record type " + type + " at offset " + record.offset());
+            };
+        }
+        catch (final java.nio.BufferUnderflowException ex)
+        {
+            throw corrupt("metadata record type " + type + " at offset " + record.offset() + " is truncated");
+        }
     }
 
     private static ByteBuffer batch(final short type, final ByteBuffer value, final long now)
@@ -114,7 +121,7 @@ final class MetadataRecords
 
     private static int size(final String s)
     {
-        return 2 + (s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length);
+        return 4 + (s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length);
     }
 
     private static int size(final Map<String, String> configs)
@@ -136,11 +143,11 @@ final class MetadataRecords
     {
         if (s == null)
         {
-            out.putShort((short)-1);
+            out.putInt(-1);
             return;
         }
         final byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        out.putShort((short)bytes.length).put(bytes);
+        out.putInt(bytes.length).put(bytes);
     }
 
     private static void putConfigs(final ByteBuffer out, final Map<String, String> configs)
@@ -155,10 +162,14 @@ final class MetadataRecords
 
     private static String getString(final ByteBuffer in)
     {
-        final short length = in.getShort();
-        if (length < 0)
+        final int length = in.getInt();
+        if (length == -1)
         {
             return null;
+        }
+        if (length < -1 || length > in.remaining())
+        {
+            throw corrupt("metadata record has a string of length " + length + " with " + in.remaining() + " bytes left");
         }
         final byte[] bytes = new byte[length];
         in.get(bytes);

@@ -221,11 +221,17 @@ public final class TopicManager implements AutoCloseable
                 id = UUID.randomUUID();
             }
             while (byId.containsKey(id) || (id.getMostSignificantBits() == 0 && id.getLeastSignificantBits() < 100));
-            appendDurably(MetadataRecords.topic(id, name, partitions, overrides, clock.time()));
-            final List<PartitionLog> logs = new ArrayList<>(partitions);
-            for (int p = 0; p < partitions; p++)
+            // Open the partitions before the record makes the topic exist: a failure leaves no topic, and a
+            // crash in between leaves only directories that the next open deletes as orphans.
+            final List<PartitionLog> logs = openNewPartitions(name, 0, partitions, config);
+            try
             {
-                logs.add(store.openLog(logName(name, p), config));
+                appendDurably(MetadataRecords.topic(id, name, partitions, overrides, clock.time()));
+            }
+            catch (final RuntimeException ex)
+            {
+                deletePartitions(name, 0, partitions);
+                throw ex;
             }
             final Topic topic = new Topic(name, id, overrides, config, logs);
             install(topic);
@@ -278,11 +284,16 @@ public final class TopicManager implements AutoCloseable
             {
                 throw new StreamlineException(ErrorCode.INVALID_PARTITIONS, "Number of partitions " + totalPartitions + " is above the limit of 100000.");
             }
-            appendDurably(MetadataRecords.partitions(topic.id(), totalPartitions, clock.time()));
             final List<PartitionLog> logs = new ArrayList<>(topic.partitions());
-            for (int p = topic.partitionCount(); p < totalPartitions; p++)
+            logs.addAll(openNewPartitions(name, topic.partitionCount(), totalPartitions, topic.logConfig()));
+            try
             {
-                logs.add(store.openLog(logName(name, p), topic.logConfig()));
+                appendDurably(MetadataRecords.partitions(topic.id(), totalPartitions, clock.time()));
+            }
+            catch (final RuntimeException ex)
+            {
+                deletePartitions(name, topic.partitionCount(), totalPartitions);
+                throw ex;
             }
             final Topic changed = new Topic(name, topic.id(), topic.configOverrides(), topic.logConfig(), logs);
             install(changed);
@@ -416,6 +427,48 @@ public final class TopicManager implements AutoCloseable
             {
                 closed = true;
                 metadata.close();
+            }
+        }
+    }
+
+    /**
+     * Open partitions {@code from..to-1} of a topic as new, empty logs: files left by an earlier topic of the
+     * same name whose deletion did not finish are deleted first, so they are never adopted.
+     */
+    private List<PartitionLog> openNewPartitions(final String name, final int from, final int to, final LogConfig config)
+    {
+        final Set<String> existing = store.logNames();
+        final List<PartitionLog> logs = new ArrayList<>(to - from);
+        try
+        {
+            for (int p = from; p < to; p++)
+            {
+                if (existing.contains(logName(name, p)))
+                {
+                    store.deleteLog(logName(name, p));
+                }
+                logs.add(store.openLog(logName(name, p), config));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            deletePartitions(name, from, from + logs.size());
+            throw ex;
+        }
+        return logs;
+    }
+
+    private void deletePartitions(final String name, final int from, final int to)
+    {
+        for (int p = from; p < to; p++)
+        {
+            try
+            {
+                store.deleteLog(logName(name, p));
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("could not delete {} after a failed change; it is deleted on the next open", logName(name, p), ex);
             }
         }
     }

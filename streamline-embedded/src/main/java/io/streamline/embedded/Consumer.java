@@ -12,6 +12,7 @@ import io.streamline.record.Record;
 import io.streamline.record.RecordBatch;
 import io.streamline.record.RecordReader;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,6 +169,7 @@ public final class Consumer<K, V> implements AutoCloseable
                 return 0;
             }
             pollingThread = Thread.currentThread();
+            VarHandle.fullFence();
             try
             {
                 if (!hasDataToFetch() && !wakeupRequested)

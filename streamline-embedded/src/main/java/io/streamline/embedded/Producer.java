@@ -30,6 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * completes the records' futures. Futures, and anything chained on them, complete on the sender
  * thread, never on the caller's.
  * <p>
+ * Callbacks chained on the futures run on the sender thread: they must not block on other sends of
+ * this producer ({@code join()}, {@link #flush()}), as Kafka's callbacks must not.
+ * <p>
  * Partitioning is Kafka's: an explicit partition, else murmur2 of the serialized key, else a sticky
  * partition per topic that changes each time a batch is closed. Idempotence is on by default, as in
  * Kafka: batches carry the producer's id and per-partition sequences, so a batch is never stored twice.
@@ -385,8 +388,9 @@ public final class Producer<K, V> implements AutoCloseable
                 }
             }
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
+            // Nothing may kill the sender thread: flush() and close() wait for it.
             final StreamlineException error = ex instanceof StreamlineException se ? se :
                 new StreamlineException(ErrorCode.UNKNOWN_SERVER_ERROR, "append to " + batch.topic + "-" +
                     batch.partition + " failed: " + ex, ex);
@@ -410,6 +414,11 @@ public final class Producer<K, V> implements AutoCloseable
      */
     public void flush()
     {
+        if (Thread.currentThread() == sender)
+        {
+            throw new StreamlineException(ErrorCode.INVALID_REQUEST,
+                "flush() called from a send callback would wait for itself; call it from another thread");
+        }
         final List<CompletableFuture<Void>> waits = new ArrayList<>();
         lock.lock();
         try

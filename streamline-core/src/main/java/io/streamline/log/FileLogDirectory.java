@@ -86,11 +86,11 @@ final class FileLogDirectory implements LogDirectory
     }
 
     @Override
-    public byte[] readCheckpoint()
+    public byte[] readFile(final String name)
     {
         try
         {
-            return Files.readAllBytes(dir.resolve(CHECKPOINT_FILE));
+            return Files.readAllBytes(dir.resolve(name));
         }
         catch (final NoSuchFileException ex)
         {
@@ -98,15 +98,15 @@ final class FileLogDirectory implements LogDirectory
         }
         catch (final IOException ex)
         {
-            throw new StorageException("cannot read checkpoint in " + dir, ex);
+            throw new StorageException("cannot read " + name + " in " + dir, ex);
         }
     }
 
     @Override
-    public void writeCheckpoint(final byte[] bytes, final boolean force)
+    public void writeFile(final String name, final byte[] bytes, final boolean force)
     {
-        final Path tmp = dir.resolve(CHECKPOINT_FILE + ".tmp");
-        final Path target = dir.resolve(CHECKPOINT_FILE);
+        final Path tmp = dir.resolve(name + ".tmp");
+        final Path target = dir.resolve(name);
         try
         {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
@@ -137,7 +137,20 @@ final class FileLogDirectory implements LogDirectory
         }
         catch (final IOException ex)
         {
-            throw new StorageException("cannot write checkpoint in " + dir, ex);
+            throw new StorageException("cannot write " + name + " in " + dir, ex);
+        }
+    }
+
+    @Override
+    public void deleteFile(final String name)
+    {
+        try
+        {
+            Files.deleteIfExists(dir.resolve(name));
+        }
+        catch (final IOException ex)
+        {
+            throw new StorageException("cannot delete " + name + " in " + dir, ex);
         }
     }
 

@@ -16,16 +16,27 @@ interface LogDirectory
      */
     Region region(long baseOffset, String suffix);
 
-    /** @return the checkpoint's bytes, or null if there is none. */
-    byte[] readCheckpoint();
+    /**
+     * @param name a small file's name (the checkpoint, the producer-state snapshot).
+     * @return its bytes, or null if there is none.
+     */
+    byte[] readFile(String name);
 
     /**
-     * Replace the checkpoint atomically: a crash leaves the old or the new one, never a mix.
+     * Replace a small file atomically: a crash leaves the old or the new one, never a mix.
      *
-     * @param bytes the new checkpoint.
+     * @param name  the file's name.
+     * @param bytes its new content.
      * @param force true to make it durable before returning.
      */
-    void writeCheckpoint(byte[] bytes, boolean force);
+    void writeFile(String name, byte[] bytes, boolean force);
+
+    /**
+     * Delete a small file if it exists.
+     *
+     * @param name the file's name.
+     */
+    void deleteFile(String name);
 
     /** Make the directory's entries (new and renamed files) durable. */
     void forceDirectory();

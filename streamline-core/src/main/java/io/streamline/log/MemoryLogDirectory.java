@@ -21,7 +21,7 @@ final class MemoryLogDirectory implements LogDirectory
 
     private final String name;
     private final Map<String, MemoryRegion> files = new ConcurrentHashMap<>();
-    private volatile byte[] checkpoint;
+    private final Map<String, byte[]> smallFiles = new ConcurrentHashMap<>();
 
     MemoryLogDirectory(final String name)
     {
@@ -50,16 +50,22 @@ final class MemoryLogDirectory implements LogDirectory
     }
 
     @Override
-    public byte[] readCheckpoint()
+    public byte[] readFile(final String name)
     {
-        final byte[] bytes = checkpoint;
+        final byte[] bytes = smallFiles.get(name);
         return bytes == null ? null : bytes.clone();
     }
 
     @Override
-    public void writeCheckpoint(final byte[] bytes, final boolean force)
+    public void writeFile(final String name, final byte[] bytes, final boolean force)
     {
-        checkpoint = bytes.clone();
+        smallFiles.put(name, bytes.clone());
+    }
+
+    @Override
+    public void deleteFile(final String name)
+    {
+        smallFiles.remove(name);
     }
 
     @Override
@@ -83,7 +89,7 @@ final class MemoryLogDirectory implements LogDirectory
     public void deleteAll()
     {
         files.clear();
-        checkpoint = null;
+        smallFiles.clear();
     }
 
     @Override

@@ -108,7 +108,7 @@ public final class PartitionLog implements AutoCloseable
     private void load()
     {
         boolean recoveredCleanTail = false;
-        final LogCheckpoint checkpoint = LogCheckpoint.decode(dir.readCheckpoint());
+        final LogCheckpoint checkpoint = LogCheckpoint.decode(dir.readFile(FileLogDirectory.CHECKPOINT_FILE));
         final long[] bases = dir.segmentBaseOffsets();
         Segment[] loaded = new Segment[bases.length];
         int count = 0;
@@ -532,16 +532,23 @@ public final class PartitionLog implements AutoCloseable
         }
     }
 
-    /** Rebuild the producer table from the log the first time an idempotent batch arrives. */
+    /**
+     * Load the producer table the first time an idempotent batch arrives: from the snapshot written at the
+     * last clean close, then the batches appended after it; without a usable snapshot, from the whole log.
+     */
     private void loadProducerState()
     {
         if (producerStateLoaded)
         {
             return;
         }
-        producers.clear();
+        final long snapshotOffset = producers.restore(dir.readFile(ProducerStateTable.SNAPSHOT_FILE));
+        if (snapshotOffset < 0 || snapshotOffset > logEndOffset())
+        {
+            producers.clear();
+        }
         final RecordBatch batch = new RecordBatch();
-        long offset = logStartOffset;
+        long offset = Math.max(logStartOffset, snapshotOffset);
         while (offset < logEndOffset())
         {
             try (LogSlice slice = read(offset, 1024 * 1024))
@@ -1019,6 +1026,7 @@ public final class PartitionLog implements AutoCloseable
             }
             producers.clear();
             producerStateLoaded = false;
+            dir.deleteFile(ProducerStateTable.SNAPSHOT_FILE);
             long newEnd = active.truncateTo(offset, writerBatch);
             if (active.isEmpty())
             {
@@ -1274,6 +1282,11 @@ public final class PartitionLog implements AutoCloseable
                 segment.close(true);
             }
             recoveryPoint = logEndOffset();
+            if (producerStateLoaded && markedUnclean)
+            {
+                // Before the clean checkpoint: the next open restores producers from here instead of a scan.
+                dir.writeFile(ProducerStateTable.SNAPSHOT_FILE, producers.snapshot(logEndOffset()), true);
+            }
             if (markedUnclean)
             {
                 writeCheckpoint(true, true);
@@ -1335,7 +1348,8 @@ public final class PartitionLog implements AutoCloseable
     private void writeCheckpoint(final boolean clean, final boolean force)
     {
         markedUnclean = !clean;
-        dir.writeCheckpoint(new LogCheckpoint(clean, logStartOffset, recoveryPoint, logEndOffset()).encode(), force);
+        dir.writeFile(FileLogDirectory.CHECKPOINT_FILE,
+            new LogCheckpoint(clean, logStartOffset, recoveryPoint, logEndOffset()).encode(), force);
     }
 
     private void ensureOpen()

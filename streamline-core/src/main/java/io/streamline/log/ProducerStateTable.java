@@ -176,6 +176,100 @@ final class ProducerStateTable
         return entry == null ? RecordBatchDescriptor.NO_SEQUENCE : entry.lastSequence();
     }
 
+    /** Name of the snapshot file in a log's directory. */
+    static final String SNAPSHOT_FILE = "producer.snapshot";
+    private static final int SNAPSHOT_MAGIC = 0x534C5053;
+    private static final int SNAPSHOT_VERSION = 1;
+
+    /**
+     * The table as it stands at {@code offset}, for {@link #restore}. Layout (big-endian):
+     * <pre>
+     * magic 'SLPS' (int32) | version (int32) | offset (int64) | producers (int32)
+     * per producer: id (int64) | epoch (int16) | batches (int8), oldest first:
+     *               [firstSeq (int32) | lastSeq (int32) | firstOffset (int64) | lastOffset (int64)]
+     * CRC32C of everything before (int32)
+     * </pre>
+     *
+     * @param offset the log end offset the table reflects.
+     * @return the snapshot's bytes.
+     */
+    byte[] snapshot(final long offset)
+    {
+        final java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(24 + producers.size() * (11 + CACHED_BATCHES * 24) + 4);
+        out.putInt(SNAPSHOT_MAGIC).putInt(SNAPSHOT_VERSION).putLong(offset).putInt(producers.size());
+        producers.forEach((id, entry) ->
+        {
+            out.putLong(id).putShort(entry.epoch).put((byte)entry.count);
+            for (int i = entry.count - 1; i >= 0; i--)
+            {
+                final int slot = Math.floorMod(entry.newest - i, CACHED_BATCHES);
+                out.putInt(entry.firstSeq[slot]).putInt(entry.lastSeq[slot])
+                    .putLong(entry.firstOffset[slot]).putLong(entry.lastOffset[slot]);
+            }
+        });
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int)crc.getValue());
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    /**
+     * Replace the table with a snapshot's content.
+     *
+     * @param bytes a snapshot, or null.
+     * @return the offset the snapshot reflects, or -1 (and an empty table) if it is missing or not well formed.
+     */
+    long restore(final byte[] bytes)
+    {
+        producers.clear();
+        if (bytes == null || bytes.length < 28)
+        {
+            return -1;
+        }
+        final java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        if (in.getInt(0) != SNAPSHOT_MAGIC || in.getInt(4) != SNAPSHOT_VERSION ||
+            in.getInt(bytes.length - 4) != (int)crc.getValue())
+        {
+            return -1;
+        }
+        in.position(8);
+        final long offset = in.getLong();
+        final int count = in.getInt();
+        try
+        {
+            for (int p = 0; p < count; p++)
+            {
+                final long id = in.getLong();
+                final Entry entry = new Entry();
+                entry.epoch = in.getShort();
+                final int batches = in.get();
+                if (batches < 0 || batches > CACHED_BATCHES)
+                {
+                    producers.clear();
+                    return -1;
+                }
+                for (int i = 0; i < batches; i++)
+                {
+                    entry.firstSeq[i] = in.getInt();
+                    entry.lastSeq[i] = in.getInt();
+                    entry.firstOffset[i] = in.getLong();
+                    entry.lastOffset[i] = in.getLong();
+                }
+                entry.count = batches;
+                entry.newest = batches - 1;
+                producers.put(id, entry);
+            }
+        }
+        catch (final java.nio.BufferUnderflowException ex)
+        {
+            producers.clear();
+            return -1;
+        }
+        return offset;
+    }
+
     static int lastSequence(final RecordBatch batch)
     {
         final long last = (long)batch.baseSequence() + batch.lastOffsetDelta();

@@ -150,4 +150,34 @@ class IdempotentAppendTest
             store.close();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aCleanCloseSnapshotsProducersSoStateOutlivesDeletedRecords(final boolean files)
+    {
+        final LogStore store = store(files);
+        try
+        {
+            PartitionLog log = store.openLog("t-0", LogConfig.defaults());
+            for (int seq = 0; seq < 10; seq++)
+            {
+                log.append(batch(7, 3, seq, 1));
+            }
+            log.roll();
+            assertEquals(10, log.deleteRecordsBefore(10));
+            assertEquals(1, log.segmentCount(), "the producer's batches are gone from the log");
+            log.close();
+            log = store.openLog("t-0", LogConfig.defaults());
+            final AppendResult retry = log.append(batch(7, 3, 9, 1), new AppendResult());
+            assertTrue(retry.duplicate(), "known only from the snapshot");
+            assertEquals(9, retry.firstOffset());
+            final PartitionLog reopened = log;
+            assertError(ErrorCode.INVALID_PRODUCER_EPOCH, () -> reopened.append(batch(7, 2, 10, 1)));
+            assertEquals(10, log.append(batch(7, 3, 10, 1)));
+        }
+        finally
+        {
+            store.close();
+        }
+    }
 }

@@ -1,0 +1,125 @@
+package io.streamline.kafka;
+
+import io.streamline.embedded.StreamlineEngine;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Parses a request frame's header and dispatches the body to the handler of its API, on the
+ * connection's I/O thread. An API the pinned kafka-clients can parse but Streamline does not implement
+ * is answered with that API's error response carrying UNSUPPORTED_VERSION; an ApiVersions request of a
+ * version too new is answered in v0 with the error and the supported list, as Kafka does; a frame that
+ * cannot be parsed at all (unknown API key, version the protocol classes do not know) closes the
+ * connection, as Kafka does.
+ */
+final class KafkaApis
+{
+    private final StreamlineEngine engine;
+    private final MetadataHandler metadata;
+    private final CreateTopicsHandler createTopics;
+    private final ProduceHandler produce;
+    private final FetchHandler fetch;
+    private final ListOffsetsHandler listOffsets;
+
+    KafkaApis(final StreamlineEngine engine, final String host, final int port)
+    {
+        this.engine = engine;
+        this.metadata = new MetadataHandler(engine, host, port);
+        this.createTopics = new CreateTopicsHandler(engine);
+        this.produce = new ProduceHandler(engine);
+        this.fetch = new FetchHandler(engine);
+        this.listOffsets = new ListOffsetsHandler(engine);
+    }
+
+    void handle(final Request request, final ByteBuffer frame)
+    {
+        if (frame.remaining() < 8)
+        {
+            request.fail(new IllegalArgumentException("request frame of " + frame.remaining() + " bytes has no header"));
+            return;
+        }
+        final short apiKey = frame.getShort(frame.position());
+        final short apiVersion = frame.getShort(frame.position() + 2);
+        if (apiKey == ApiKeys.API_VERSIONS.id && !SupportedApis.isSupported(ApiKeys.API_VERSIONS, apiVersion))
+        {
+            // KIP-511: answer in v0 with the error and the supported list, so the client can pick a version.
+            request.respond(SupportedApis.apiVersionsResponse(Errors.UNSUPPORTED_VERSION.code()), (short)0, (short)0);
+            return;
+        }
+        if (!ApiKeys.hasId(apiKey))
+        {
+            request.fail(new IllegalArgumentException("unknown api key=" + apiKey));
+            return;
+        }
+        final RequestHeader header = RequestHeader.parse(frame);
+        final ApiKeys api = header.apiKey();
+        final short version = header.apiVersion();
+        final short responseHeaderVersion = api == ApiKeys.API_VERSIONS ? 0 : api.responseHeaderVersion(version);
+        final ByteBufferAccessor body = new ByteBufferAccessor(frame.slice());
+        if (!SupportedApis.isSupported(api, version))
+        {
+            answerUnsupported(request, api, version, responseHeaderVersion, body);
+            return;
+        }
+        final Responder responder = message -> request.respond(message, version, responseHeaderVersion);
+        switch (api)
+        {
+            case API_VERSIONS ->
+            {
+                final ApiVersionsRequestData data = new ApiVersionsRequestData(body, version);
+                responder.respond(SupportedApis.apiVersionsResponse(Errors.NONE.code()));
+            }
+            case METADATA -> responder.respond(metadata.handle(new MetadataRequestData(body, version), version));
+            case CREATE_TOPICS ->
+                responder.respond(createTopics.handle(new CreateTopicsRequestData(body, version), version));
+            case INIT_PRODUCER_ID -> responder.respond(initProducerId(new InitProducerIdRequestData(body, version)));
+            case LIST_OFFSETS -> responder.respond(listOffsets.handle(new ListOffsetsRequestData(body, version), version));
+            case PRODUCE -> responder.respond(produce.handle(new ProduceRequestData(body, version), version));
+            case FETCH -> fetch.handle(new FetchRequestData(body, version), version, request, responder);
+            default -> answerUnsupported(request, api, version, responseHeaderVersion, body);
+        }
+    }
+
+    private ApiMessage initProducerId(final InitProducerIdRequestData data)
+    {
+        final InitProducerIdResponseData response = new InitProducerIdResponseData();
+        if (data.transactionalId() != null)
+        {
+            // Transactions come with their own issue; until then a transactional producer is told plainly.
+            return response.setErrorCode(Errors.UNSUPPORTED_VERSION.code()).setProducerId(-1).setProducerEpoch((short)-1);
+        }
+        // Non-transactional: a fresh producer id with epoch 0, also when the client asks to bump its epoch.
+        return response.setErrorCode(Errors.NONE.code()).setProducerId(engine.newProducerId()).setProducerEpoch((short)0);
+    }
+
+    private static void answerUnsupported(final Request request, final ApiKeys api, final short version,
+        final short responseHeaderVersion, final ByteBufferAccessor body)
+    {
+        final AbstractRequest parsed = AbstractRequest.parseRequest(api, version, body).request;
+        final ApiMessage error = parsed.getErrorResponse(0,
+            new UnsupportedVersionException(api + " v" + version + " is not supported by Streamline")).data();
+        request.respond(error, version, responseHeaderVersion);
+    }
+
+    @FunctionalInterface
+    interface Responder
+    {
+        void respond(ApiMessage message);
+    }
+}

@@ -1,0 +1,157 @@
+package io.streamline.kafka;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.streamline.embedded.StreamlineEngine;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server that speaks the Kafka wire protocol in front of a {@link StreamlineEngine}: one broker,
+ * node id 0, leader of every partition, advertising the address it is bound to.
+ * <p>
+ * Threading: one Netty NIO acceptor thread and a small pool of I/O threads; every request of a
+ * connection is handled on that connection's I/O thread, one at a time and in order. A request whose
+ * frame is larger than {@link #DEFAULT_MAX_FRAME_BYTES} (Kafka's {@code socket.request.max.bytes})
+ * closes its connection before anything is allocated for it; so does input that cannot be parsed.
+ * Other connections are never affected.
+ */
+public final class KafkaListener implements AutoCloseable
+{
+    /** Largest request frame accepted by default, as Kafka's {@code socket.request.max.bytes}: 100 MiB. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
+
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel serverChannel;
+    private final String host;
+    private final int port;
+
+    private KafkaListener(final StreamlineEngine engine, final String host, final int port, final int maxFrameBytes)
+    {
+        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(
+            Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+        try
+        {
+            final InetSocketAddress requested = new InetSocketAddress(host, port);
+            final KafkaApis[] apis = new KafkaApis[1];
+            final ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>()
+                {
+                    @Override
+                    protected void initChannel(final SocketChannel ch)
+                    {
+                        ch.pipeline()
+                            .addLast("frames", new FrameDecoder(maxFrameBytes))
+                            .addLast("requests", new ConnectionHandler(apis[0]));
+                    }
+                });
+            serverChannel = bootstrap.bind(requested).syncUninterruptibly().channel();
+            final InetSocketAddress bound = (InetSocketAddress)serverChannel.localAddress();
+            this.host = bound.getAddress().getHostAddress();
+            this.port = bound.getPort();
+            apis[0] = new KafkaApis(engine, this.host, this.port);
+        }
+        catch (final RuntimeException ex)
+        {
+            shutdown();
+            throw ex;
+        }
+    }
+
+    /**
+     * Start a listener bound to 127.0.0.1 on a free port.
+     *
+     * @param engine the engine to serve.
+     * @return the running listener.
+     */
+    public static KafkaListener start(final StreamlineEngine engine)
+    {
+        return start(engine, "127.0.0.1", 0);
+    }
+
+    /**
+     * Start a listener.
+     *
+     * @param engine the engine to serve.
+     * @param host   the address to bind to, advertised in Metadata.
+     * @param port   the port, or 0 for a free one (see {@link #port()}).
+     * @return the running listener.
+     */
+    public static KafkaListener start(final StreamlineEngine engine, final String host, final int port)
+    {
+        return start(engine, host, port, DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    /**
+     * Start a listener with a frame size limit.
+     *
+     * @param engine        the engine to serve.
+     * @param host          the address to bind to, advertised in Metadata.
+     * @param port          the port, or 0 for a free one (see {@link #port()}).
+     * @param maxFrameBytes the largest request frame accepted; a larger length prefix closes the connection.
+     * @return the running listener.
+     */
+    public static KafkaListener start(final StreamlineEngine engine, final String host, final int port,
+        final int maxFrameBytes)
+    {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(host, "host");
+        if (maxFrameBytes <= 0)
+        {
+            throw new IllegalArgumentException("maxFrameBytes=" + maxFrameBytes + " must be positive");
+        }
+        return new KafkaListener(engine, host, port, maxFrameBytes);
+    }
+
+    /** @return the address the listener is bound to, as advertised in Metadata. */
+    public String host()
+    {
+        return host;
+    }
+
+    /** @return the port the listener is bound to. */
+    public int port()
+    {
+        return port;
+    }
+
+    /** @return {@code host:port}, as a client's {@code bootstrap.servers}. */
+    public String bootstrapServers()
+    {
+        return host + ":" + port;
+    }
+
+    /** Stop accepting, close every connection and stop the I/O threads. */
+    @Override
+    public void close()
+    {
+        serverChannel.close().syncUninterruptibly();
+        shutdown();
+    }
+
+    private void shutdown()
+    {
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "KafkaListener{" + bootstrapServers() + "}";
+    }
+}

@@ -1,0 +1,89 @@
+package io.streamline.kafka;
+
+import io.streamline.embedded.StreamlineEngine;
+import io.streamline.log.AppendResult;
+import io.streamline.log.PartitionLog;
+import io.streamline.record.BatchValidator;
+import io.streamline.record.InvalidBatchException;
+import io.streamline.record.RecordBatch;
+import io.streamline.topic.Topic;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Produce v3-13 (v13 names topics by id). Each partition's batches are validated in full, then appended
+ * verbatim; a partition that fails gets its own error and nothing of it is appended. A producer's retry
+ * of a stored batch is answered with the offset it was first written at. With acks=0 nothing is sent
+ * back. Not thread-safe: one per listener, used from I/O threads through {@link #handle} only, which
+ * allocates its validator per call.
+ */
+final class ProduceHandler
+{
+    private final StreamlineEngine engine;
+
+    ProduceHandler(final StreamlineEngine engine)
+    {
+        this.engine = engine;
+    }
+
+    /** @return the response, or null for acks=0. */
+    ProduceResponseData handle(final ProduceRequestData request, final short version)
+    {
+        final ProduceResponseData response = new ProduceResponseData();
+        final BatchValidator validator = new BatchValidator();
+        final RecordBatch batch = new RecordBatch();
+        final AppendResult result = new AppendResult();
+        final boolean byId = version >= 13;
+        for (final ProduceRequestData.TopicProduceData wanted : request.topicData())
+        {
+            final Topic topic = byId ? Topics.byId(engine, wanted.topicId()) : Topics.byName(engine, wanted.name());
+            final ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
+                .setName(wanted.name()).setTopicId(wanted.topicId());
+            response.responses().add(topicResponse);
+            for (final ProduceRequestData.PartitionProduceData p : wanted.partitionData())
+            {
+                final ProduceResponseData.PartitionProduceResponse out = new ProduceResponseData.PartitionProduceResponse()
+                    .setIndex(p.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                topicResponse.partitionResponses().add(out);
+                if (topic == null || p.index() < 0 || p.index() >= topic.partitionCount())
+                {
+                    out.setErrorCode(topic == null && byId ? Errors.UNKNOWN_TOPIC_ID.code() :
+                        Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    continue;
+                }
+                final ByteBuffer batches = KafkaRecords.bytes(p.records());
+                if (batches == null || !batches.hasRemaining())
+                {
+                    out.setErrorCode(Errors.CORRUPT_MESSAGE.code()).setErrorMessage("no record batch");
+                    continue;
+                }
+                try
+                {
+                    final PartitionLog log = topic.partition(p.index());
+                    final int maxMessageBytes = log.config().maxMessageBytes();
+                    for (int at = batches.position(); at < batches.limit(); at += batch.sizeInBytes())
+                    {
+                        validator.validate(batch.wrap(batches, at), batches.limit(), maxMessageBytes);
+                    }
+                    log.append(batches, result);
+                    out.setErrorCode(Errors.NONE.code())
+                        .setBaseOffset(result.firstOffset())
+                        .setLogAppendTimeMs(result.logAppendTimeMs())
+                        .setLogStartOffset(result.logStartOffset());
+                }
+                catch (final InvalidBatchException ex)
+                {
+                    out.setErrorCode(ex.errorCode().code()).setErrorMessage(ex.getMessage());
+                }
+                catch (final RuntimeException ex)
+                {
+                    out.setErrorCode(Topics.code(ex)).setErrorMessage(ex.getMessage());
+                }
+            }
+        }
+        return request.acks() == 0 ? null : response;
+    }
+}

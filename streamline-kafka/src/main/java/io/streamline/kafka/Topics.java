@@ -1,0 +1,55 @@
+package io.streamline.kafka;
+
+import io.streamline.ErrorCode;
+import io.streamline.StreamlineException;
+import io.streamline.embedded.StreamlineEngine;
+import io.streamline.topic.Topic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+
+import java.util.UUID;
+
+/** Conversions between the engine's topics and errors and Kafka's wire types. */
+final class Topics
+{
+    private Topics()
+    {
+    }
+
+    static Uuid toKafka(final UUID id)
+    {
+        return new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    }
+
+    static UUID fromKafka(final Uuid id)
+    {
+        return new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    }
+
+    /** @return the topic with that name, or null. */
+    static Topic byName(final StreamlineEngine engine, final String name)
+    {
+        return name == null ? null : engine.topicManager().topic(name);
+    }
+
+    /** @return the topic with that id, or null. */
+    static Topic byId(final StreamlineEngine engine, final Uuid id)
+    {
+        return id == null || Uuid.ZERO_UUID.equals(id) ? null : engine.topicManager().topic(fromKafka(id));
+    }
+
+    static short code(final ErrorCode code)
+    {
+        return code.code();
+    }
+
+    /** @return the Kafka error code of an exception from the engine. */
+    static short code(final RuntimeException ex)
+    {
+        if (ex instanceof StreamlineException se)
+        {
+            return se.errorCode().code();
+        }
+        return Errors.UNKNOWN_SERVER_ERROR.code();
+    }
+}

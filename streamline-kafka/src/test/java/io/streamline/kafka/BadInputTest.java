@@ -1,0 +1,123 @@
+package io.streamline.kafka;
+
+import io.streamline.embedded.StreamlineEngine;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Hostile or unsupported input closes that one connection or gets Kafka's error; a healthy client is unaffected. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BadInputTest
+{
+    private StreamlineEngine engine;
+    private KafkaListener listener;
+    private WireClient healthy;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        engine = StreamlineEngine.builder().inMemory().build();
+        listener = KafkaListener.start(engine, "127.0.0.1", 0, 1024 * 1024);
+        healthy = new WireClient(listener.port());
+        assertHealthy();
+    }
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        healthy.close();
+        listener.close();
+        engine.close();
+    }
+
+    private void assertHealthy() throws Exception
+    {
+        final ApiVersionsResponseData versions = healthy.call(ApiKeys.API_VERSIONS, (short)3,
+            new ApiVersionsRequestData().setClientSoftwareName("t").setClientSoftwareVersion("1"));
+        assertEquals(Errors.NONE.code(), versions.errorCode());
+        final MetadataResponseData metadata = healthy.call(ApiKeys.METADATA, (short)12, new MetadataRequestData());
+        assertEquals(listener.port(), metadata.brokers().iterator().next().port());
+    }
+
+    private void assertClosedAfter(final byte[] bytes) throws Exception
+    {
+        try (WireClient bad = new WireClient(listener.port()))
+        {
+            bad.sendRaw(bytes);
+            assertNull(bad.readFrame(), "the server closes the connection");
+        }
+        assertHealthy();
+    }
+
+    @Test
+    void oversizedAndNegativeLengthPrefixesCloseTheConnection() throws Exception
+    {
+        assertClosedAfter(new byte[] {0x7f, (byte)0xff, (byte)0xff, (byte)0xff, 1, 2, 3});
+        assertClosedAfter(ByteBuffer.allocate(4).putInt(1024 * 1024 + 1).array());
+        assertClosedAfter(new byte[] {(byte)0xff, (byte)0xff, (byte)0xff, (byte)0xfe});
+        assertClosedAfter(new byte[] {0, 0, 0, 0});
+    }
+
+    @Test
+    void garbageAfterAValidLengthClosesTheConnection() throws Exception
+    {
+        // Unknown api key.
+        assertClosedAfter(new byte[] {0, 0, 0, 8, 0x7f, 0x7f, 0, 1, 0, 0, 0, 1});
+        // Too short for a header.
+        assertClosedAfter(new byte[] {0, 0, 0, 3, 0, 3, 0});
+        // A valid Metadata v12 header, then garbage.
+        final ByteBuffer frame = ByteBuffer.allocate(4 + 12 + 20);
+        frame.putInt(12 + 20).putShort((short)3).putShort((short)12).putInt(7).putShort((short)-1).put((byte)0)
+            .put((byte)0);
+        for (int i = 0; i < 20; i++)
+        {
+            frame.put((byte)0xee);
+        }
+        assertClosedAfter(frame.array());
+        // Random bytes.
+        final java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 50; i++)
+        {
+            final byte[] junk = new byte[4 + 1 + random.nextInt(200)];
+            random.nextBytes(junk);
+            ByteBuffer.wrap(junk).putInt(junk.length - 4);
+            try (WireClient bad = new WireClient(listener.port()))
+            {
+                bad.sendRaw(junk);
+                bad.readFrame(); // An error response or a close: either is fine, as long as the server lives.
+            }
+        }
+        assertHealthy();
+    }
+
+    @Test
+    void unsupportedApiAndVersionsGetUnsupportedVersion() throws Exception
+    {
+        final JoinGroupResponseData join = healthy.call(ApiKeys.JOIN_GROUP, (short)9,
+            new JoinGroupRequestData().setGroupId("g").setProtocolType("consumer").setMemberId(""));
+        assertEquals(Errors.UNSUPPORTED_VERSION.code(), join.errorCode());
+
+        // ApiVersions of a version newer than supported: a v0 response with the error and the supported list.
+        healthy.send(ApiKeys.API_VERSIONS, ApiKeys.API_VERSIONS.latestVersion(), new ApiVersionsRequestData()
+            .setClientSoftwareName("t").setClientSoftwareVersion("1"));
+        final ApiVersionsResponseData v0 = (ApiVersionsResponseData)healthy.readResponse(ApiKeys.API_VERSIONS, (short)0,
+            (short)0);
+        assertEquals(Errors.UNSUPPORTED_VERSION.code(), v0.errorCode());
+        assertEquals(SupportedApis.versions().size(), v0.apiKeys().size());
+        assertHealthy();
+    }
+}

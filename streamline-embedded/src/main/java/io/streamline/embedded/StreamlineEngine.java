@@ -263,9 +263,16 @@ public final class StreamlineEngine implements AutoCloseable
         return topic.partition(tp.partition());
     }
 
-    int defaultPartitions()
+    /** @return partitions of auto-created topics and of topics created with "the default" (-1) partitions. */
+    public int defaultPartitions()
     {
         return defaultPartitions;
+    }
+
+    /** @return true if producing to (or requesting metadata of) a missing topic creates it. */
+    public boolean autoCreateTopics()
+    {
+        return autoCreateTopics;
     }
 
     void closed(final AutoCloseable client)

@@ -15,12 +15,10 @@ import java.util.Map;
 
 /**
  * CreateTopics v2-7. Replication factor -1 or 1; manual assignments only onto node 0; -1 partitions
- * means one (the engine's own default is not reachable from here yet). {@code validateOnly} checks
- * without creating.
+ * means the engine's default partitions. {@code validateOnly} checks without creating.
  */
 final class CreateTopicsHandler
 {
-    private static final int DEFAULT_PARTITIONS = 1;
     private static final byte SOURCE_TOPIC_CONFIG = 1;
     private static final byte SOURCE_DEFAULT_CONFIG = 5;
 
@@ -71,7 +69,7 @@ final class CreateTopicsHandler
                 }
                 if (partitions == -1)
                 {
-                    partitions = DEFAULT_PARTITIONS;
+                    partitions = engine.defaultPartitions();
                 }
                 final Map<String, String> configs = new HashMap<>();
                 for (final CreateTopicsRequestData.CreatableTopicConfig c : wanted.configs())

@@ -7,6 +7,7 @@ import io.streamline.log.FsyncPolicy;
 import io.streamline.log.LogStore;
 import io.streamline.log.PartitionLog;
 import io.streamline.producer.ProducerIdManager;
+import io.streamline.embedded.spi.KafkaListenerProvider;
 import io.streamline.topic.Topic;
 import io.streamline.topic.TopicConfigs;
 import io.streamline.topic.TopicManager;
@@ -54,6 +55,7 @@ public final class StreamlineEngine implements AutoCloseable
     private final Admin admin;
     private final AgentRunner housekeeping;
     private final Set<AutoCloseable> clients = ConcurrentHashMap.newKeySet();
+    private final KafkaListenerProvider.Listener listener;
     private volatile boolean closed;
 
     private StreamlineEngine(final Builder builder)
@@ -81,6 +83,43 @@ public final class StreamlineEngine implements AutoCloseable
         this.admin = new Admin(this);
         this.housekeeping = PeriodicAgent.start("streamline-housekeeping", clock,
             builder.retentionCheckInterval.toMillis(), this::applyRetention, this::onHousekeepingError);
+        KafkaListenerProvider.Listener started = null;
+        if (builder.listenerPort >= 0)
+        {
+            try
+            {
+                started = java.util.ServiceLoader.load(KafkaListenerProvider.class, StreamlineEngine.class.getClassLoader())
+                    .findFirst()
+                    .orElseThrow(() -> new StreamlineException(ErrorCode.BROKER_NOT_AVAILABLE,
+                        "a Kafka listener was asked for, but io.streamline:streamline-kafka is not on the classpath: add it as a dependency"))
+                    .start(this, builder.listenerHost, builder.listenerPort);
+            }
+            catch (final RuntimeException ex)
+            {
+                close();
+                throw ex;
+            }
+        }
+        this.listener = started;
+    }
+
+    /**
+     * @return {@code host:port} of the Kafka listener, for {@code bootstrap.servers}.
+     * @throws StreamlineException {@code BROKER_NOT_AVAILABLE} if the engine was built without a listener.
+     */
+    public String kafkaBootstrapServers()
+    {
+        if (listener == null)
+        {
+            throw new StreamlineException(ErrorCode.BROKER_NOT_AVAILABLE, "this engine has no Kafka listener: use builder().kafkaListener(port)");
+        }
+        return listener.host() + ":" + listener.port();
+    }
+
+    /** @return the port the Kafka listener is bound to, or -1 without a listener. */
+    public int kafkaListenerPort()
+    {
+        return listener == null ? -1 : listener.port();
     }
 
     /** @return a builder: in memory unless a data directory is given. */
@@ -301,6 +340,17 @@ public final class StreamlineEngine implements AutoCloseable
         }
         closed = true;
         final List<Throwable> failures = new ArrayList<>();
+        if (listener != null)
+        {
+            try
+            {
+                listener.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                failures.add(ex);
+            }
+        }
         for (final AutoCloseable client : new ArrayList<>(clients))
         {
             try
@@ -382,6 +432,8 @@ public final class StreamlineEngine implements AutoCloseable
         private final Map<String, String> topicDefaults = new TreeMap<>();
         private int maxMappedSegments = LogStore.DEFAULT_MAX_MAPPED_SEGMENTS;
         private Duration retentionCheckInterval = Duration.ofMinutes(5);
+        private String listenerHost = "127.0.0.1";
+        private int listenerPort = -1;
 
         private Builder()
         {
@@ -491,6 +543,37 @@ public final class StreamlineEngine implements AutoCloseable
                 throw new IllegalArgumentException("retention check interval must be positive: " + interval);
             }
             this.retentionCheckInterval = interval;
+            return this;
+        }
+
+        /**
+         * Also serve the Kafka wire protocol on 127.0.0.1, so unmodified Kafka clients can connect. Needs
+         * {@code io.streamline:streamline-kafka} on the classpath.
+         *
+         * @param port the port; 0 picks a free one (see {@link StreamlineEngine#kafkaBootstrapServers()}).
+         * @return this.
+         */
+        public Builder kafkaListener(final int port)
+        {
+            return kafkaListener("127.0.0.1", port);
+        }
+
+        /**
+         * Also serve the Kafka wire protocol on {@code host:port}. Needs {@code io.streamline:streamline-kafka}
+         * on the classpath.
+         *
+         * @param host the address to bind.
+         * @param port the port; 0 picks a free one.
+         * @return this.
+         */
+        public Builder kafkaListener(final String host, final int port)
+        {
+            if (port < 0 || port > 65535)
+            {
+                throw new IllegalArgumentException("port must be 0 to 65535: " + port);
+            }
+            this.listenerHost = host;
+            this.listenerPort = port;
             return this;
         }
 

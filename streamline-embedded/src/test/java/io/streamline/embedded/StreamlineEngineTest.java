@@ -124,7 +124,7 @@ class StreamlineEngineTest
     @Test
     void nothingOutlivesClose() throws IOException
     {
-        final Set<String> threadsBefore = streamlineThreads();
+        final Set<Thread> threadsBefore = streamlineThreads();
         final Path dir = tmp.resolve("leak");
         try (StreamlineEngine engine = StreamlineEngine.builder().dataDir(dir).fsync(FsyncPolicy.interval(10)).build())
         {
@@ -143,15 +143,16 @@ class StreamlineEngineTest
         }
         assertEquals(List.of(), mappingsUnder(dir), "mappings left after close");
         assertEquals(List.of(), fileHandlesUnder(dir), "file handles left after close");
-        assertEquals(threadsBefore, streamlineThreads(), "threads left after close");
+        final Set<Thread> left = new java.util.HashSet<>(streamlineThreads());
+        left.removeAll(threadsBefore);
+        assertEquals(Set.of(), left, "threads left after close");
     }
 
-    private static Set<String> streamlineThreads()
+    private static Set<Thread> streamlineThreads()
     {
         return Thread.getAllStackTraces().keySet().stream()
             .filter(Thread::isAlive)
-            .map(Thread::getName)
-            .filter(n -> n.startsWith("streamline"))
+            .filter(t -> t.getName().startsWith("streamline"))
             .collect(Collectors.toSet());
     }
 
@@ -447,5 +448,24 @@ class StreamlineEngineTest
             assertEquals(50, producer.send(new ProducerRecord<>("t", 0, null, new byte[1], null, null)).join().offset());
             assertEquals(50, producer.send(new ProducerRecord<>("t", 1, null, new byte[1], null, null)).join().offset());
         }
+    }
+
+    @Test
+    void askingForAKafkaListenerWithoutTheModuleNamesTheDependency()
+    {
+        final Set<Thread> before = streamlineThreads();
+        final StreamlineException ex = assertThrows(StreamlineException.class,
+            () -> StreamlineEngine.builder().inMemory().kafkaListener(0).build());
+        assertTrue(ex.getMessage().contains("io.streamline:streamline-kafka"), ex.getMessage());
+        final Set<Thread> left = new java.util.HashSet<>(streamlineThreads());
+        left.removeAll(before);
+        assertEquals(Set.of(), left, "the half-built engine was closed");
+        assertThrows(StreamlineException.class, () ->
+        {
+            try (StreamlineEngine engine = StreamlineEngine.builder().build())
+            {
+                engine.kafkaBootstrapServers();
+            }
+        });
     }
 }

@@ -8,9 +8,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code streamline-server.jar}: the dev broker. Opens an engine (files in {@code ./streamline-data} by
- * default), prints {@code Streamline ready: ...} once it is open, and runs until SIGTERM or SIGINT,
- * then closes the engine cleanly. The Kafka listener ({@code --port}, {@code --host}) arrives with the
- * streamline-kafka module; until then those flags are accepted and reported as not yet served.
+ * default) with the Kafka listener on 127.0.0.1:9092, prints {@code Streamline ready: kafka=HOST:PORT}
+ * once it accepts connections ({@code Streamline ready: data=DIR} with {@code --no-listener}), and runs
+ * until SIGTERM or SIGINT, then closes the engine cleanly.
  */
 public final class StreamlineServer
 {
@@ -21,7 +21,8 @@ public final class StreamlineServer
     /**
      * Entry point.
      *
-     * @param args {@code [--data-dir DIR | --in-memory] [--fsync never|interval[:ms]|always] [--port N] [--host H]}
+     * @param args {@code [--data-dir DIR | --in-memory] [--fsync never|interval[:ms]|always] [--port N] [--host H]
+     *             [--no-listener]}
      * @throws InterruptedException if interrupted while waiting for shutdown.
      */
     public static void main(final String[] args) throws InterruptedException
@@ -35,6 +36,10 @@ public final class StreamlineServer
         if (!options.inMemory)
         {
             builder.dataDir(options.dataDir);
+        }
+        if (options.listener)
+        {
+            builder.kafkaListener(options.host, options.port);
         }
         final StreamlineEngine engine = builder.build();
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -52,13 +57,17 @@ public final class StreamlineServer
                 Thread.currentThread().interrupt();
             }
         }, "streamline-shutdown"));
-        if (options.port >= 0)
+        final String data = options.inMemory ? "memory" : options.dataDir.toAbsolutePath().normalize().toString();
+        if (options.listener)
         {
-            System.out.println("Streamline: the Kafka listener (--port " + options.port + ", --host " + options.host +
-                ") is not available in this build yet; serving the embedded engine only");
+            System.out.println("Streamline data: " + data + " fsync=" + options.fsync);
+            System.out.println("Streamline ready: kafka=" + engine.kafkaBootstrapServers());
         }
-        System.out.println("Streamline ready: data=" +
-            (options.inMemory ? "memory" : options.dataDir.toAbsolutePath().normalize()) + " fsync=" + options.fsync);
+        else
+        {
+            System.out.println("Streamline fsync=" + options.fsync);
+            System.out.println("Streamline ready: data=" + data);
+        }
         System.out.flush();
         stopped.await();
         System.out.println("Streamline stopped");
@@ -69,8 +78,9 @@ public final class StreamlineServer
         Path dataDir = Path.of("streamline-data");
         boolean inMemory;
         FsyncPolicy fsync = FsyncPolicy.never();
-        int port = -1;
+        int port = 9092;
         String host = "127.0.0.1";
+        boolean listener = true;
 
         static Options parse(final String[] args)
         {
@@ -84,10 +94,12 @@ public final class StreamlineServer
                     case "--fsync" -> o.fsync = FsyncPolicy.parse(value(args, ++i, "--fsync"));
                     case "--port" -> o.port = Integer.parseInt(value(args, ++i, "--port"));
                     case "--host" -> o.host = value(args, ++i, "--host");
+                    case "--no-listener" -> o.listener = false;
                     case "--help", "-h" ->
                     {
                         System.out.println("usage: java -jar streamline-server.jar [--data-dir DIR | --in-memory] " +
-                            "[--fsync never|interval[:ms]|always] [--port N] [--host HOST]");
+                            "[--fsync never|interval[:ms]|always] [--port N (default 9092, 0 = any free)] " +
+                            "[--host HOST (default 127.0.0.1)] [--no-listener]");
                         return null;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");

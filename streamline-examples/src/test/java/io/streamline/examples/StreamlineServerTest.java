@@ -26,7 +26,7 @@ class StreamlineServerTest
         final Path data = tmp.resolve("server-data");
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            StreamlineServer.class.getName(), "--data-dir", data.toString(), "--fsync", "always")
+            StreamlineServer.class.getName(), "--data-dir", data.toString(), "--fsync", "always", "--port", "0")
             .redirectErrorStream(true).start();
         final List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
@@ -40,8 +40,14 @@ class StreamlineServerTest
                     break;
                 }
             }
-            assertTrue(lines.stream().anyMatch(l -> l.equals("Streamline ready: data=" + data.toAbsolutePath().normalize() +
-                " fsync=always")), "ready line: " + lines);
+            final String ready = lines.get(lines.size() - 1);
+            assertTrue(ready.matches("Streamline ready: kafka=127\\.0\\.0\\.1:\\d+"), "ready line: " + lines);
+            assertTrue(lines.contains("Streamline data: " + data.toAbsolutePath().normalize() + " fsync=always"), lines.toString());
+            final int port = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1));
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port))
+            {
+                assertTrue(socket.isConnected(), "the Kafka port accepts connections once ready is printed");
+            }
             // A real SIGTERM (Process.destroy would also close our end of the pipes).
             assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "server stops on SIGTERM");

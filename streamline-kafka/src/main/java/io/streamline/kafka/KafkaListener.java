@@ -1,5 +1,7 @@
 package io.streamline.kafka;
 
+import io.streamline.embedded.spi.KafkaListenerProvider;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * closes its connection before anything is allocated for it; so does input that cannot be parsed.
  * Other connections are never affected.
  */
-public final class KafkaListener implements AutoCloseable
+public final class KafkaListener implements KafkaListenerProvider.Listener
 {
     /** Largest request frame accepted by default, as Kafka's {@code socket.request.max.bytes}: 100 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;

@@ -1,0 +1,34 @@
+package io.streamline.embedded.spi;
+
+import io.streamline.embedded.StreamlineEngine;
+
+/**
+ * Starts a Kafka wire-protocol listener for an engine. Implemented by the {@code streamline-kafka} module
+ * and found with {@link java.util.ServiceLoader}, so the engine does not depend on it at compile time.
+ */
+public interface KafkaListenerProvider
+{
+    /**
+     * Start listening.
+     *
+     * @param engine the engine to serve.
+     * @param host   the address to bind.
+     * @param port   the port to bind; 0 picks a free one.
+     * @return the running listener.
+     */
+    Listener start(StreamlineEngine engine, String host, int port);
+
+    /** A running listener. */
+    interface Listener extends AutoCloseable
+    {
+        /** @return the bound host. */
+        String host();
+
+        /** @return the bound port. */
+        int port();
+
+        /** Stop listening and close every connection. */
+        @Override
+        void close();
+    }
+}

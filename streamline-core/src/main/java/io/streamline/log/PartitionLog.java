@@ -654,6 +654,13 @@ public final class PartitionLog implements AutoCloseable
         {
             roll(now);
         }
+        if (!active.fits(bytes, batches, lastOffset, cfg))
+        {
+            // Even an empty segment cannot take it (say more batches than segment.index.bytes has entries for).
+            throw new StreamlineException(ErrorCode.RECORD_LIST_TOO_LARGE, name + ": " + batches + " batch(es) of " +
+                bytes + " bytes do not fit in an empty segment (segment.bytes=" + cfg.segmentBytes() +
+                ", segment.index.bytes=" + cfg.segmentIndexBytes() + ")");
+        }
     }
 
     private void ensureActiveWritable()

@@ -320,4 +320,26 @@ class PartitionLogTest
         }
         assertEquals(expected.size(), index);
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anAppendThatCannotFitAnEmptySegmentIsRejectedWhole(final boolean files)
+    {
+        try (LogStore store = store(files))
+        {
+            // Room for 3 offset-index entries: an append of 4 batches cannot fit any segment.
+            final PartitionLog log = store.openLog("t-0", LogConfig.builder().segmentIndexBytes(24).indexIntervalBytes(0).build());
+            log.append(TestBatches.batch(1, 10, 1, 1));
+            final ByteBuffer four = ByteBuffer.allocate(4096);
+            for (int i = 0; i < 4; i++)
+            {
+                four.put(TestBatches.batch(1, 10, 1, 10 + i));
+            }
+            four.flip();
+            final StreamlineException ex = assertThrows(StreamlineException.class, () -> log.append(four));
+            assertEquals(ErrorCode.RECORD_LIST_TOO_LARGE, ex.errorCode());
+            assertEquals(1, log.logEndOffset(), "nothing of it stored");
+            assertEquals(1, log.append(TestBatches.batch(1, 10, 1, 2)), "the log still takes appends");
+        }
+    }
 }

@@ -155,6 +155,12 @@ final class FileLogDirectory implements LogDirectory
     }
 
     @Override
+    public int segmentLength(final int configured, final int minimum)
+    {
+        return configured;
+    }
+
+    @Override
     public void forceDirectory()
     {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))

@@ -38,6 +38,15 @@ interface LogDirectory
      */
     void deleteFile(String name);
 
+    /**
+     * The length to preallocate for a new active segment.
+     *
+     * @param configured {@code segment.bytes} plus the header.
+     * @param minimum    what the append that opens the segment needs.
+     * @return the length; a new segment rolls when it is full.
+     */
+    int segmentLength(int configured, int minimum);
+
     /** Make the directory's entries (new and renamed files) durable. */
     void forceDirectory();
 

@@ -16,6 +16,8 @@ final class MemoryLogDirectory implements LogDirectory
 {
     /** First allocation of a writable region; doubled as it fills. */
     static final int INITIAL_CAPACITY = 4096;
+    /** Longest in-memory segment made unless one append needs more: bounds the cost of a growth copy. */
+    static final int MAX_SEGMENT_LENGTH = 64 * 1024 * 1024;
     /** Slack below which a cut keeps the buffer instead of copying to an exact-size one. */
     static final int MIN_TRIM_SLACK = 64 * 1024;
 
@@ -66,6 +68,17 @@ final class MemoryLogDirectory implements LogDirectory
     public void deleteFile(final String name)
     {
         smallFiles.remove(name);
+    }
+
+    /**
+     * In memory a segment grows by copying, so it is kept to {@value #MAX_SEGMENT_LENGTH} bytes (unless one
+     * append needs more): the copy on the appending thread stays short. Readers see the same records and
+     * offsets; segments are only more numerous than {@code segment.bytes} says.
+     */
+    @Override
+    public int segmentLength(final int configured, final int minimum)
+    {
+        return Math.min(configured, Math.max(MAX_SEGMENT_LENGTH, minimum));
     }
 
     @Override

@@ -636,23 +636,23 @@ public final class PartitionLog implements AutoCloseable
         ensureActiveWritable();
         if (active == null)
         {
-            roll(now);
+            roll(now, bytes);
         }
         else if (!active.fits(bytes, batches, lastOffset, cfg))
         {
             if (active.isEmpty())
             {
                 // An empty segment made under an older, smaller config: make a new one in its place.
-                replaceEmptyActive(now);
+                replaceEmptyActive(now, bytes);
             }
             else
             {
-                roll(now);
+                roll(now, bytes);
             }
         }
         else if (!active.isEmpty() && now - active.rollBaseTimeMs() >= cfg.segmentMs())
         {
-            roll(now);
+            roll(now, bytes);
         }
         if (!active.fits(bytes, batches, lastOffset, cfg))
         {
@@ -672,13 +672,13 @@ public final class PartitionLog implements AutoCloseable
         }
     }
 
-    private void replaceEmptyActive(final long now)
+    private void replaceEmptyActive(final long now, final int minimumBytes)
     {
         markUnclean();
         final Segment empty = active;
         final Segment fresh;
         empty.delete();
-        fresh = Segment.create(dir, empty.baseOffset, config, now, cache, fsync.kind() == FsyncPolicy.Kind.ALWAYS);
+        fresh = Segment.create(dir, empty.baseOffset, config, now, cache, fsync.kind() == FsyncPolicy.Kind.ALWAYS, minimumBytes);
         final Segment[] current = segments.clone();
         current[current.length - 1] = fresh;
         segments = current;
@@ -686,6 +686,11 @@ public final class PartitionLog implements AutoCloseable
     }
 
     private void roll(final long now)
+    {
+        roll(now, 0);
+    }
+
+    private void roll(final long now, final int minimumBytes)
     {
         markUnclean();
         final Segment old = active;
@@ -709,7 +714,7 @@ public final class PartitionLog implements AutoCloseable
             }
             old.seal();
         }
-        final Segment fresh = Segment.create(dir, base, config, now, cache, fsync.kind() == FsyncPolicy.Kind.ALWAYS);
+        final Segment fresh = Segment.create(dir, base, config, now, cache, fsync.kind() == FsyncPolicy.Kind.ALWAYS, minimumBytes);
         final Segment[] current = segments;
         final Segment[] next = Arrays.copyOf(current, current.length + 1);
         next[current.length] = fresh;

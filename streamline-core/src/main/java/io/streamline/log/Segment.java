@@ -101,16 +101,17 @@ final class Segment
      */
     static Segment create(
         final LogDirectory dir, final long baseOffset, final LogConfig config, final long nowMs,
-        final MappingCache cache, final boolean force)
+        final MappingCache cache, final boolean force, final int minimumBytes)
     {
         final Segment segment = new Segment(dir, baseOffset, config, cache);
         segment.offsetIndex.setLength(0);
         segment.timeIndex.setLength(0);
         segment.data.setLength(0);
-        final ByteBuffer buffer = segment.data.mapWritable(HEADER_LENGTH + config.segmentBytes());
+        final int maxSize = dir.segmentLength(HEADER_LENGTH + config.segmentBytes(), HEADER_LENGTH + minimumBytes);
+        final ByteBuffer buffer = segment.data.mapWritable(maxSize);
         SegmentDescriptor.writeHeader(buffer, baseOffset, nowMs);
         segment.createdTimeMs = nowMs;
-        segment.openForWrite(buffer, config, HEADER_LENGTH + config.segmentBytes(), HEADER_LENGTH, 0, 0);
+        segment.openForWrite(buffer, config, maxSize, HEADER_LENGTH, 0, 0);
         if (force)
         {
             segment.data.force(buffer, 0, HEADER_LENGTH);
@@ -284,7 +285,7 @@ final class Segment
     synchronized void reopenForWrite(final LogConfig config, final long logEndOffset, final RecordBatch batch)
     {
         final int used = size();
-        final int preallocated = Math.max(used, HEADER_LENGTH + config.segmentBytes());
+        final int preallocated = Math.max(used, dir.segmentLength(HEADER_LENGTH + config.segmentBytes(), used));
         final ByteBuffer buffer = data.mapWritable(preallocated);
         if (!SegmentDescriptor.isValidHeader(buffer, baseOffset))
         {

@@ -342,4 +342,29 @@ class PartitionLogTest
             assertEquals(1, log.append(TestBatches.batch(1, 10, 1, 2)), "the log still takes appends");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void inMemorySegmentsStayBoundedButTakeAnyAppendThatFitsSegmentBytes()
+    {
+        try (LogStore store = store(false))
+        {
+            final PartitionLog log = store.openLog("t-0", LogConfig.builder().maxMessageBytes(80 << 20).build());
+            final ByteBuffer mib = TestBatches.batch(1, 1 << 20, 1, 1);
+            for (int i = 0; i < 70; i++)
+            {
+                log.append(mib.duplicate());
+            }
+            assertEquals(2, log.segmentCount(), "a 1 GiB segment.bytes is kept to 64 MiB segments in memory");
+            final ByteBuffer huge = TestBatches.batch(1, 66 << 20, 1, 2);
+            assertEquals(70, log.append(huge.duplicate()), "one append larger than the in-memory bound still fits");
+            try (LogSlice slice = log.read(70, 1))
+            {
+                assertArrayEquals(TestBatches.stored(huge, 70), TestBatches.bytes(slice.batches()));
+            }
+            try (LogSlice slice = log.read(0, 1))
+            {
+                assertArrayEquals(TestBatches.stored(mib, 0), TestBatches.bytes(slice.batches()));
+            }
+        }
+    }
 }

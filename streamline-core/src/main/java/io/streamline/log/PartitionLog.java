@@ -126,8 +126,7 @@ public final class PartitionLog implements AutoCloseable
             {
                 // The files changed after the clean close (cut, overwritten, corrupt): scan the last segment.
                 final long base = bases[count - 1];
-                final long expected = count > 1 ? bases[count - 2] : Long.MIN_VALUE;
-                final Segment recovered = Segment.recover(dir, base, Math.max(base, expected), config, cache, writerBatch);
+                final Segment recovered = Segment.recover(dir, base, base, config, cache, writerBatch);
                 if (recovered == null)
                 {
                     dropFrom(bases, count - 1);
@@ -341,7 +340,8 @@ public final class PartitionLog implements AutoCloseable
                     " bytes exceed segment.bytes=" + cfg.segmentBytes());
             }
             final long first = (long)LOG_END_OFFSET.get(this);
-            if (checkProducers(batches, count, first, result))
+            final boolean idempotent = hasIdempotentBatch(batches);
+            if (idempotent && checkProducers(batches, count, result))
             {
                 // A producer's retry of a stored batch: answered with its original offsets below.
                 endAfter = result.lastOffset + 1;
@@ -354,7 +354,7 @@ public final class PartitionLog implements AutoCloseable
                 final int start = active.append(batches, batch, appendTime, now);
                 active.publishAppend(start + total);
                 endAfter = active.nextOffset();
-                if (hasIdempotentBatch(batches))
+                if (idempotent)
                 {
                     recordProducers(batches, first);
                 }
@@ -464,12 +464,8 @@ public final class PartitionLog implements AutoCloseable
      * Apply the idempotent-producer rules (under the write lock). Fills {@code result} and returns true
      * if the append is a retry of a batch already stored.
      */
-    private boolean checkProducers(final ByteBuffer batches, final int count, final long first, final AppendResult result)
+    private boolean checkProducers(final ByteBuffer batches, final int count, final AppendResult result)
     {
-        if (!hasIdempotentBatch(batches))
-        {
-            return false;
-        }
         loadProducerState();
         final RecordBatch batch = writerBatch;
         long previousProducer = RecordBatchDescriptor.NO_PRODUCER_ID;

@@ -443,14 +443,14 @@ final class Segment
             }
             if (position == HEADER_LENGTH || bytesSinceIndexEntry >= indexIntervalBytes)
             {
-                appendOffsetEntry(current, (int)(nextOffset - baseOffset), position);
+                appendOffsetEntry((int)(nextOffset - baseOffset), position);
                 bytesSinceIndexEntry = 0;
             }
             final long batchMaxTimestamp = batch.maxTimestamp();
             trackTimestamp(batchMaxTimestamp);
             if (maxTimestamp > lastIndexedTimestamp && bytesSinceIndexEntry == 0)
             {
-                appendTimeEntry(current, maxTimestamp, (int)(nextOffset - baseOffset));
+                appendTimeEntry(maxTimestamp, (int)(nextOffset - baseOffset));
             }
             final int batchSize = batch.sizeInBytes();
             bytesSinceIndexEntry += batchSize;
@@ -484,28 +484,28 @@ final class Segment
         }
     }
 
-    private void appendOffsetEntry(final Mapping current, final int relativeOffset, final int position)
+    private void appendOffsetEntry(final int relativeOffset, final int position)
     {
         final int entries = (int)OFFSET_ENTRIES.get(this);
         final int at = entries * OFFSET_ENTRY_LENGTH;
-        final ByteBuffer index = ensureIndexCapacity(current, true, at + OFFSET_ENTRY_LENGTH);
+        final ByteBuffer index = ensureIndexCapacity(true, at + OFFSET_ENTRY_LENGTH);
         index.putInt(at, relativeOffset);
         index.putInt(at + 4, position);
         OFFSET_ENTRIES.setRelease(this, entries + 1);
     }
 
-    private void appendTimeEntry(final Mapping current, final long timestamp, final int relativeOffset)
+    private void appendTimeEntry(final long timestamp, final int relativeOffset)
     {
         final int entries = (int)TIME_ENTRIES.get(this);
         final int at = entries * TIME_ENTRY_LENGTH;
-        final ByteBuffer index = ensureIndexCapacity(current, false, at + TIME_ENTRY_LENGTH);
+        final ByteBuffer index = ensureIndexCapacity(false, at + TIME_ENTRY_LENGTH);
         index.putLong(at, timestamp);
         index.putInt(at + 8, relativeOffset);
         lastIndexedTimestamp = timestamp;
         TIME_ENTRIES.setRelease(this, entries + 1);
     }
 
-    private ByteBuffer ensureIndexCapacity(final Mapping current, final boolean offsets, final int needed)
+    private ByteBuffer ensureIndexCapacity(final boolean offsets, final int needed)
     {
         final Mapping live = mapping;
         final ByteBuffer index = offsets ? live.offsetIndex : live.timeIndex;
@@ -878,10 +878,6 @@ final class Segment
         try
         {
             final int entries = Math.min((int)TIME_ENTRIES.getAcquire(this), m.timeIndex.capacity() / TIME_ENTRY_LENGTH);
-            if (entries == 0 && (int)OFFSET_ENTRIES.getAcquire(this) == 0 && !isEmpty())
-            {
-                return RecordBatchDescriptor.NO_TIMESTAMP;
-            }
             return entries == 0 ? RecordBatchDescriptor.NO_TIMESTAMP : m.timeIndex.getLong((entries - 1) * TIME_ENTRY_LENGTH);
         }
         finally
@@ -938,8 +934,7 @@ final class Segment
         }
         if (maxTimestamp > lastIndexedTimestamp && !isEmpty() && (int)TIME_ENTRIES.get(this) < maxTimeEntries)
         {
-            final Mapping beforeEntry = mapping;
-            appendTimeEntry(beforeEntry, maxTimestamp, (int)Math.max(0, lastBatchRelativeOffset(beforeEntry)));
+            appendTimeEntry(maxTimestamp, (int)Math.max(0, lastBatchRelativeOffset(mapping)));
         }
         // Read after the entry: a growing index publishes a new mapping.
         final Mapping current = mapping;
@@ -969,8 +964,7 @@ final class Segment
     private void trimFiles()
     {
         data.setLength(size());
-        offsetIndex.setLength((int)OFFSET_ENTRIES.getAcquire(this) * OFFSET_ENTRY_LENGTH);
-        timeIndex.setLength((int)TIME_ENTRIES.getAcquire(this) * TIME_ENTRY_LENGTH);
+        trimIndexes();
     }
 
     private void trimIndexes()

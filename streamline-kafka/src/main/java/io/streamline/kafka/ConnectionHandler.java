@@ -1,13 +1,11 @@
 package io.streamline.kafka;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
-import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +14,10 @@ import java.util.ArrayDeque;
 
 /**
  * One connection's requests, handled on its I/O thread one at a time: Kafka clients rely on responses
- * coming back in request order. While a request waits (a long-polling Fetch) the connection stops
- * reading and frames already decoded are queued; they are handled, in order, once it is answered.
+ * coming back in request order. While a request waits (a long-polling Fetch), and while the responses
+ * not yet taken by the client exceed the channel's write-buffer high-water mark, the connection stops
+ * reading; frames already decoded are queued and handled, in order, once it can go on. So a client that
+ * sends requests but does not read the answers holds at most that bound of responses in memory.
  * Any failure while handling a request is logged once and closes this connection only.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter
@@ -28,6 +28,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Request inFlight;
+    private boolean handling;
 
     ConnectionHandler(final KafkaApis apis)
     {
@@ -44,26 +45,32 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
         final ByteBuf frame = (ByteBuf)msg;
-        if (inFlight != null)
+        if (inFlight != null || !queued.isEmpty() || !ctx.channel().isWritable())
         {
             queued.add(frame);
+            ctx.channel().config().setAutoRead(false);
             return;
         }
         handle(frame);
+        drain();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        drain();
+        ctx.fireChannelWritabilityChanged();
     }
 
     private void handle(final ByteBuf frame)
     {
+        handling = true;
         try
         {
             final ByteBuffer buffer = frame.nioBuffer();
-            final Request request = new Request(this, buffer);
+            final Request request = new Request(this, frame, buffer);
             inFlight = request;
             apis.handle(request, buffer);
-            if (!request.isDone())
-            {
-                ctx.channel().config().setAutoRead(false);
-            }
         }
         catch (final RuntimeException ex)
         {
@@ -71,29 +78,71 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
         }
         finally
         {
+            handling = false;
             frame.release();
         }
     }
 
-    /** Called on the I/O thread when {@code request} is answered (or needs no answer). */
-    void completed(final Request request, final ApiMessage body, final short version, final short headerVersion)
+    /**
+     * Called on the I/O thread when {@code request} is answered (or needs no answer). {@code afterWrite},
+     * if any, runs once the frame is written or cannot be.
+     */
+    void completed(final Request request, final ApiMessage body, final short version, final short headerVersion,
+        final int recordBytes, final Runnable afterWrite)
     {
-        if (request != inFlight)
+        if (request != inFlight || body == null || !ctx.channel().isActive())
         {
-            return;
+            if (afterWrite != null)
+            {
+                afterWrite.run();
+            }
         }
-        inFlight = null;
-        if (body != null && ctx.channel().isActive())
+        else
         {
-            ctx.writeAndFlush(encode(request.correlationId(), body, version, headerVersion));
+            final ByteBuf frame;
+            try
+            {
+                frame = ResponseEncoder.encode(request.correlationId(), body, version, headerVersion, recordBytes);
+            }
+            catch (final RuntimeException ex)
+            {
+                if (afterWrite != null)
+                {
+                    afterWrite.run();
+                }
+                throw ex;
+            }
+            final ChannelFuture written = ctx.writeAndFlush(frame);
+            if (afterWrite != null)
+            {
+                written.addListener(f -> afterWrite.run());
+            }
         }
-        while (inFlight == null && !queued.isEmpty() && ctx.channel().isActive())
+        if (request == inFlight)
+        {
+            inFlight = null;
+            if (!handling)
+            {
+                drain(); // Answered later (a Fetch that waited): go on with the queue from here.
+            }
+        }
+    }
+
+    /**
+     * Handle queued frames while nothing is in flight and the client keeps up, then read again if it
+     * may. A loop, not recursion: requests answered while being handled return here.
+     */
+    private void drain()
+    {
+        final Channel channel = ctx.channel();
+        while (inFlight == null && !queued.isEmpty() && channel.isActive() && channel.isWritable())
         {
             handle(queued.poll());
         }
-        if (inFlight == null && ctx.channel().isActive() && !ctx.channel().config().isAutoRead())
+        final boolean canRead = inFlight == null && queued.isEmpty() && channel.isWritable();
+        if (channel.isActive() && canRead != channel.config().isAutoRead())
         {
-            ctx.channel().config().setAutoRead(true);
+            channel.config().setAutoRead(canRead);
         }
     }
 
@@ -116,21 +165,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     ChannelHandlerContext context()
     {
         return ctx;
-    }
-
-    static ByteBuf encode(final int correlationId, final ApiMessage body, final short version, final short headerVersion)
-    {
-        final ObjectSerializationCache cache = new ObjectSerializationCache();
-        final ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(correlationId);
-        final int headerSize = header.size(cache, headerVersion);
-        final int bodySize = body.size(cache, version);
-        final ByteBuffer out = ByteBuffer.allocate(4 + headerSize + bodySize);
-        out.putInt(headerSize + bodySize);
-        final ByteBufferAccessor accessor = new ByteBufferAccessor(out);
-        header.write(accessor, cache, headerVersion);
-        body.write(accessor, cache, version);
-        out.flip();
-        return Unpooled.wrappedBuffer(out);
     }
 
     @Override

@@ -20,11 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fetch v4-18 (v13+ names topics by id). Returns stored batches as they are, below the high watermark,
+ * written to the socket straight from the stored bytes (the mapped segment) without a copy through the heap,
  * within the request's {@code max_bytes} and each partition's max bytes (the first batch found is always
  * returned, as Kafka does, so a consumer can make progress). If fewer than {@code min_bytes} are found
  * the request waits up to {@code max_wait_ms}, woken by appends to the partitions it asked for.
  * Fetch sessions are not kept: every answer says "no session" (session id 0), so clients send full
- * requests; a request naming a session gets FETCH_SESSION_ID_NOT_FOUND.
+ * requests; a request naming a session gets FETCH_SESSION_ID_NOT_FOUND. A fetch from a replica (replica
+ * id 0 or more) gets NOT_LEADER_OR_FOLLOWER, as Kafka answers a broker that is not a replica. The
+ * isolation level is accepted; until transactions exist the last stable offset is the high watermark.
  */
 final class FetchHandler
 {
@@ -59,6 +62,8 @@ final class FetchHandler
         final Attempt attempt = new Attempt();
         final FetchResponseData response = attempt.response;
         final boolean byId = version >= 13;
+        // A follower's fetch: Streamline has no replicas, so no broker is a follower of any partition.
+        final boolean fromReplica = (version >= 15 ? request.replicaState().replicaId() : request.replicaId()) >= 0;
         int remaining = Math.max(0, request.maxBytes());
         for (final FetchRequestData.FetchTopic wanted : request.topics())
         {
@@ -77,6 +82,12 @@ final class FetchHandler
                 {
                     out.setErrorCode(topic == null && byId ? Errors.UNKNOWN_TOPIC_ID.code() :
                         Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    attempt.error = true;
+                    continue;
+                }
+                if (fromReplica)
+                {
+                    out.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
                     attempt.error = true;
                     continue;
                 }
@@ -134,16 +145,10 @@ final class FetchHandler
             return error || request.maxWaitMs() <= 0 || bytes >= request.minBytes() || logs.isEmpty();
         }
 
+        /** Answer; the slices stay open until the batches they view have been written. */
         void send(final KafkaApis.Responder responder)
         {
-            try
-            {
-                responder.respond(response); // Encodes synchronously: the slices may be closed after.
-            }
-            finally
-            {
-                release();
-            }
+            responder.respond(response, bytes, this::release);
         }
 
         void release()

@@ -19,6 +19,7 @@ import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 
 /**
  * Parses a request frame's header and dispatches the body to the handler of its API, on the
@@ -37,12 +38,16 @@ final class KafkaApis
     private final FetchHandler fetch;
     private final ListOffsetsHandler listOffsets;
 
-    KafkaApis(final StreamlineEngine engine, final String host, final int port)
+    /**
+     * @param blockingAppends where Produce appends when appends wait for the disk, or null to append on
+     *                        the I/O thread.
+     */
+    KafkaApis(final StreamlineEngine engine, final String host, final int port, final Executor blockingAppends)
     {
         this.engine = engine;
         this.metadata = new MetadataHandler(engine, host, port);
         this.createTopics = new CreateTopicsHandler(engine);
-        this.produce = new ProduceHandler(engine);
+        this.produce = new ProduceHandler(engine, blockingAppends);
         this.fetch = new FetchHandler(engine);
         this.listOffsets = new ListOffsetsHandler(engine);
     }
@@ -77,7 +82,8 @@ final class KafkaApis
             answerUnsupported(request, api, version, responseHeaderVersion, body);
             return;
         }
-        final Responder responder = message -> request.respond(message, version, responseHeaderVersion);
+        final Responder responder = (message, recordBytes, afterWrite) ->
+            request.respond(message, version, responseHeaderVersion, recordBytes, afterWrite);
         switch (api)
         {
             case API_VERSIONS ->
@@ -90,7 +96,7 @@ final class KafkaApis
                 responder.respond(createTopics.handle(new CreateTopicsRequestData(body, version), version));
             case INIT_PRODUCER_ID -> responder.respond(initProducerId(new InitProducerIdRequestData(body, version)));
             case LIST_OFFSETS -> responder.respond(listOffsets.handle(new ListOffsetsRequestData(body, version), version));
-            case PRODUCE -> responder.respond(produce.handle(new ProduceRequestData(body, version), version));
+            case PRODUCE -> produce.handle(new ProduceRequestData(body, version), version, request, responder);
             case FETCH -> fetch.handle(new FetchRequestData(body, version), version, request, responder);
             default -> answerUnsupported(request, api, version, responseHeaderVersion, body);
         }
@@ -117,9 +123,20 @@ final class KafkaApis
         request.respond(error, version, responseHeaderVersion);
     }
 
+    /** Answers one request; used on the connection's I/O thread. */
     @FunctionalInterface
     interface Responder
     {
-        void respond(ApiMessage message);
+        /**
+         * @param message     the response body, or null to send nothing.
+         * @param recordBytes the total size of the records fields in {@code message}, sent without a copy.
+         * @param afterWrite  run once those bytes are no longer needed, or null.
+         */
+        void respond(ApiMessage message, int recordBytes, Runnable afterWrite);
+
+        default void respond(final ApiMessage message)
+        {
+            respond(message, 0, null);
+        }
     }
 }

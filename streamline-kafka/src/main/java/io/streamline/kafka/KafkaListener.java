@@ -8,21 +8,29 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.streamline.embedded.StreamlineEngine;
+import io.streamline.log.FsyncPolicy;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server that speaks the Kafka wire protocol in front of a {@link StreamlineEngine}: one broker,
  * node id 0, leader of every partition, advertising the address it is bound to.
  * <p>
  * Threading: one Netty NIO acceptor thread and a small pool of I/O threads; every request of a
- * connection is handled on that connection's I/O thread, one at a time and in order. A request whose
+ * connection is handled on that connection's I/O thread, one at a time and in order. When appends wait
+ * for the disk (fsync=always), Produce appends run on a pool of {@value #BLOCKING_APPEND_THREADS}
+ * threads instead, so an I/O thread never waits for a force. A connection stops being read while more
+ * than {@value #MAX_PENDING_RESPONSE_BYTES} bytes of its responses wait for the client. A request whose
  * frame is larger than {@link #DEFAULT_MAX_FRAME_BYTES} (Kafka's {@code socket.request.max.bytes})
  * closes its connection before anything is allocated for it; so does input that cannot be parsed.
  * Other connections are never affected.
@@ -32,8 +40,14 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
     /** Largest request frame accepted by default, as Kafka's {@code socket.request.max.bytes}: 100 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
 
+    /** Bytes of a connection's responses the client has not taken yet beyond which it is not read. */
+    static final int MAX_PENDING_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+    static final int BLOCKING_APPEND_THREADS = 8;
+
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    private final ExecutorService blockingAppends;
     private final Channel serverChannel;
     private final String host;
     private final int port;
@@ -43,6 +57,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(
             Math.min(4, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+        blockingAppends = engine.fsync().kind() == FsyncPolicy.Kind.ALWAYS ? blockingAppendPool() : null;
         try
         {
             final InetSocketAddress requested = new InetSocketAddress(host, port);
@@ -51,6 +66,8 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    new WriteBufferWaterMark(MAX_PENDING_RESPONSE_BYTES / 2, MAX_PENDING_RESPONSE_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>()
                 {
                     @Override
@@ -65,7 +82,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
             final InetSocketAddress bound = (InetSocketAddress)serverChannel.localAddress();
             this.host = bound.getAddress().getHostAddress();
             this.port = bound.getPort();
-            apis[0] = new KafkaApis(engine, this.host, this.port);
+            apis[0] = new KafkaApis(engine, this.host, this.port, blockingAppends);
         }
         catch (final RuntimeException ex)
         {
@@ -149,6 +166,21 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
     {
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (blockingAppends != null)
+        {
+            blockingAppends.shutdown();
+        }
+    }
+
+    private static ExecutorService blockingAppendPool()
+    {
+        final AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(BLOCKING_APPEND_THREADS, task ->
+        {
+            final Thread thread = new Thread(task, "streamline-kafka-append-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.streamline.kafka;
 
+import io.netty.buffer.ByteBuf;
 import io.streamline.embedded.StreamlineEngine;
 import io.streamline.log.AppendResult;
 import io.streamline.log.PartitionLog;
@@ -12,25 +13,82 @@ import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Produce v3-13 (v13 names topics by id). Each partition's batches are validated in full, then appended
  * verbatim; a partition that fails gets its own error and nothing of it is appended. A producer's retry
  * of a stored batch is answered with the offset it was first written at. With acks=0 nothing is sent
- * back. Not thread-safe: one per listener, used from I/O threads through {@link #handle} only, which
- * allocates its validator per call.
+ * back.
+ * <p>
+ * Threading: one per listener, called from I/O threads; each call allocates its own validator. Appends
+ * that wait for the disk (fsync=always) run on the blocking executor given, if any, so an I/O thread
+ * never waits for a force; the response is then sent from the connection's I/O thread.
  */
 final class ProduceHandler
 {
     private final StreamlineEngine engine;
+    private final Executor blockingAppends;
 
-    ProduceHandler(final StreamlineEngine engine)
+    /**
+     * @param blockingAppends where to append when appends wait for the disk, or null to append on the
+     *                        calling I/O thread.
+     */
+    ProduceHandler(final StreamlineEngine engine, final Executor blockingAppends)
     {
         this.engine = engine;
+        this.blockingAppends = blockingAppends;
+    }
+
+    void handle(final ProduceRequestData request, final short version, final Request context,
+        final KafkaApis.Responder responder)
+    {
+        if (blockingAppends == null)
+        {
+            responder.respond(append(request, version));
+            return;
+        }
+        final ByteBuf frame = context.retainFrame(); // The records are views of the request's bytes.
+        try
+        {
+            blockingAppends.execute(() ->
+            {
+                ProduceResponseData response = null;
+                RuntimeException failure = null;
+                try
+                {
+                    response = append(request, version);
+                }
+                catch (final RuntimeException ex)
+                {
+                    failure = ex;
+                }
+                final ProduceResponseData answer = response;
+                final RuntimeException error = failure;
+                context.executor().execute(() ->
+                {
+                    frame.release();
+                    if (error != null)
+                    {
+                        context.fail(error);
+                    }
+                    else
+                    {
+                        responder.respond(answer);
+                    }
+                });
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            frame.release();
+            context.fail(ex); // The listener is closing.
+        }
     }
 
     /** @return the response, or null for acks=0. */
-    ProduceResponseData handle(final ProduceRequestData request, final short version)
+    private ProduceResponseData append(final ProduceRequestData request, final short version)
     {
         final ProduceResponseData response = new ProduceResponseData();
         final BatchValidator validator = new BatchValidator();

@@ -1,5 +1,6 @@
 package io.streamline.kafka;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import org.apache.kafka.common.protocol.ApiMessage;
 
@@ -13,15 +14,26 @@ import java.nio.ByteBuffer;
 final class Request
 {
     private final ConnectionHandler connection;
+    private final ByteBuf frame;
     private final int correlationId;
     private boolean done;
     private Runnable onCancel;
 
-    Request(final ConnectionHandler connection, final ByteBuffer frame)
+    Request(final ConnectionHandler connection, final ByteBuf frame, final ByteBuffer bytes)
     {
         this.connection = connection;
+        this.frame = frame;
         // Every request header version starts api_key int16, api_version int16, correlation_id int32.
-        this.correlationId = frame.remaining() >= 8 ? frame.getInt(frame.position() + 4) : -1;
+        this.correlationId = bytes.remaining() >= 8 ? bytes.getInt(bytes.position() + 4) : -1;
+    }
+
+    /**
+     * Keep the request's bytes (and everything parsed from them, such as Produce records) valid after the
+     * handler returns, for a handler that goes on on another thread. Release the result when done.
+     */
+    ByteBuf retainFrame()
+    {
+        return frame.retain();
     }
 
     int correlationId()
@@ -48,13 +60,33 @@ final class Request
      */
     void respond(final ApiMessage body, final short version, final short headerVersion)
     {
+        respond(body, version, headerVersion, 0, null);
+    }
+
+    /**
+     * Answer the request with a body whose records are sent without copying.
+     *
+     * @param body          the response body, or null to send nothing (Produce with acks=0).
+     * @param version       the version to encode the body with.
+     * @param headerVersion the response header version.
+     * @param recordBytes   the total size of the records fields in {@code body}.
+     * @param afterWrite    run on the I/O thread once the records' bytes are no longer needed (written,
+     *                      or the connection gone); null if there is nothing to release.
+     */
+    void respond(final ApiMessage body, final short version, final short headerVersion, final int recordBytes,
+        final Runnable afterWrite)
+    {
         if (done)
         {
+            if (afterWrite != null)
+            {
+                afterWrite.run();
+            }
             return;
         }
         done = true;
         onCancel = null;
-        connection.completed(this, body, version, headerVersion);
+        connection.completed(this, body, version, headerVersion, recordBytes, afterWrite);
     }
 
     /** Close the connection: the request cannot be answered. */

@@ -105,6 +105,11 @@ final class KafkaApis
     private ApiMessage initProducerId(final InitProducerIdRequestData data)
     {
         final InitProducerIdResponseData response = new InitProducerIdResponseData();
+        if (data.transactionalId() != null && data.transactionalId().isEmpty())
+        {
+            // As Kafka: an empty transactional id is neither transactional nor a plain idempotent producer.
+            return response.setErrorCode(Errors.INVALID_REQUEST.code()).setProducerId(-1).setProducerEpoch((short)-1);
+        }
         if (data.transactionalId() != null)
         {
             // Transactions come with their own issue; until then a transactional producer is told plainly.

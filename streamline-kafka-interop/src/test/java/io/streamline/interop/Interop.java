@@ -5,11 +5,14 @@ import io.streamline.log.LogSlice;
 import io.streamline.log.PartitionLog;
 import io.streamline.record.RecordBatch;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -19,6 +22,9 @@ final class Interop
     /** A class that exists only in streamline-kafka's shaded jar (kafka-clients 4.x relocated). */
     static final String SHADED_MESSAGE_CLASS =
         "io.streamline.kafka.shaded.org.apache.kafka.common.message.ApiVersionsRequestData";
+
+    /** The kafkajs version scripts/run-tests.sh installs. */
+    static final String KAFKAJS_VERSION = "2.2.4";
 
     private static final String RUN_TESTS = "run scripts/run-tests.sh once: it installs the tools these tests drive";
 
@@ -122,13 +128,22 @@ final class Interop
         return fail(name + " is not on the PATH (" + installedBy + "): " + RUN_TESTS);
     }
 
-    /** @return {@code <repo>/.tools/node/node_modules}, failing when kafkajs is not installed there. */
-    static Path requireKafkajs()
+    /**
+     * @return {@code <repo>/.tools/node/node_modules}, failing unless kafkajs {@value #KAFKAJS_VERSION} is installed
+     *     there (the script uses some of its internal classes).
+     */
+    static Path requireKafkajs() throws IOException
     {
         final Path modules = repoRoot().resolve(".tools").resolve("node").resolve("node_modules");
-        if (!Files.isRegularFile(modules.resolve("kafkajs").resolve("package.json")))
+        final Path packageJson = modules.resolve("kafkajs").resolve("package.json");
+        if (!Files.isRegularFile(packageJson))
         {
-            fail("kafkajs is not installed in " + modules + " (npm kafkajs@2.2.4): " + RUN_TESTS);
+            fail("kafkajs is not installed in " + modules + " (npm kafkajs@" + KAFKAJS_VERSION + "): " + RUN_TESTS);
+        }
+        final Matcher version = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(Files.readString(packageJson));
+        if (!version.find() || !KAFKAJS_VERSION.equals(version.group(1)))
+        {
+            fail("kafkajs in " + modules + " is not version " + KAFKAJS_VERSION + ": " + RUN_TESTS);
         }
         return modules;
     }

@@ -1,5 +1,6 @@
 package io.streamline.kafka;
 
+import io.streamline.ErrorCode;
 import io.streamline.StreamlineException;
 import io.streamline.embedded.StreamlineEngine;
 import io.streamline.topic.Topic;
@@ -39,19 +40,6 @@ final class AlterConfigsHandler
         this.engine = engine;
     }
 
-    /** An error of one resource. */
-    private static final class ResourceException extends RuntimeException
-    {
-        private static final long serialVersionUID = 1L;
-        private final short code;
-
-        ResourceException(final Errors error, final String message)
-        {
-            super(message, null, false, false);
-            this.code = error.code();
-        }
-    }
-
     AlterConfigsResponseData handle(final AlterConfigsRequestData request)
     {
         final AlterConfigsResponseData response = new AlterConfigsResponseData();
@@ -66,7 +54,7 @@ final class AlterConfigsHandler
             {
                 if (repeated.contains(resource.resourceType() + "/" + resource.resourceName()))
                 {
-                    throw new ResourceException(Errors.INVALID_REQUEST, "Each resource must appear at most once.");
+                    throw new StreamlineException(ErrorCode.INVALID_REQUEST, "Each resource must appear at most once.");
                 }
                 final Map<String, String> configs = new HashMap<>();
                 final List<String> names = new ArrayList<>();
@@ -95,10 +83,6 @@ final class AlterConfigsHandler
                     }
                 }
             }
-            catch (final ResourceException ex)
-            {
-                result.setErrorCode(ex.code).setErrorMessage(ex.getMessage());
-            }
             catch (final StreamlineException ex)
             {
                 result.setErrorCode(ex.errorCode().code()).setErrorMessage(ex.getMessage());
@@ -123,7 +107,7 @@ final class AlterConfigsHandler
             {
                 if (repeated.contains(resource.resourceType() + "/" + resource.resourceName()))
                 {
-                    throw new ResourceException(Errors.INVALID_REQUEST, "Each resource must appear at most once.");
+                    throw new StreamlineException(ErrorCode.INVALID_REQUEST, "Each resource must appear at most once.");
                 }
                 final List<String> names = new ArrayList<>();
                 final List<String> nulls = new ArrayList<>();
@@ -141,10 +125,6 @@ final class AlterConfigsHandler
                 {
                     alterTopic(topic, resource.configs(), request.validateOnly());
                 }
-            }
-            catch (final ResourceException ex)
-            {
-                result.setErrorCode(ex.code).setErrorMessage(ex.getMessage());
             }
             catch (final StreamlineException ex)
             {
@@ -167,7 +147,7 @@ final class AlterConfigsHandler
             final AlterConfigOp.OpType type = AlterConfigOp.OpType.forId(op.configOperation());
             if (type == null)
             {
-                throw new ResourceException(Errors.INVALID_REQUEST, "Unknown operation type " + op.configOperation());
+                throw new StreamlineException(ErrorCode.INVALID_REQUEST, "Unknown operation type " + op.configOperation());
             }
             switch (type)
             {
@@ -178,11 +158,11 @@ final class AlterConfigsHandler
                     final TopicConfigs.Definition def = TopicConfigs.definition(op.name());
                     if (def == null)
                     {
-                        throw new ResourceException(Errors.INVALID_CONFIG, "Unknown topic config name: " + op.name());
+                        throw new StreamlineException(ErrorCode.INVALID_CONFIG, "Unknown topic config name: " + op.name());
                     }
                     if (def.type() != TopicConfigs.Type.LIST)
                     {
-                        throw new ResourceException(Errors.INVALID_CONFIG, "Can't " + type + " to key " + op.name() +
+                        throw new StreamlineException(ErrorCode.INVALID_CONFIG, "Can't " + type + " to key " + op.name() +
                             " because its type is not LIST.");
                     }
                     final List<String> items = new ArrayList<>(items(effective.get(op.name())));
@@ -214,7 +194,7 @@ final class AlterConfigsHandler
 
     /**
      * @return the topic named by a TOPIC resource, or null for a BROKER resource that changes nothing.
-     * @throws ResourceException INVALID_REQUEST for a broker change or another resource type.
+     * @throws StreamlineException INVALID_REQUEST for a broker change or another resource type.
      */
     private static String topicOrCheckBroker(final byte resourceType, final String resourceName, final List<String> names)
     {
@@ -225,7 +205,7 @@ final class AlterConfigsHandler
         }
         if (type != ConfigResource.Type.BROKER)
         {
-            throw new ResourceException(Errors.INVALID_REQUEST, "Unsupported resource type " + type + " (" + resourceType +
+            throw new StreamlineException(ErrorCode.INVALID_REQUEST, "Unsupported resource type " + type + " (" + resourceType +
                 "): Streamline alters topic configs");
         }
         if (resourceName != null && !resourceName.isEmpty())
@@ -233,12 +213,12 @@ final class AlterConfigsHandler
             final String problem = DescribeConfigsHandler.checkBrokerName(resourceName);
             if (problem != null)
             {
-                throw new ResourceException(Errors.INVALID_REQUEST, problem);
+                throw new StreamlineException(ErrorCode.INVALID_REQUEST, problem);
             }
         }
         if (!names.isEmpty())
         {
-            throw new ResourceException(Errors.INVALID_REQUEST, "Cannot update these configs dynamically: " + names +
+            throw new StreamlineException(ErrorCode.INVALID_REQUEST, "Cannot update these configs dynamically: " + names +
                 " (Streamline's broker configs are set by the engine builder)");
         }
         return null;
@@ -248,11 +228,11 @@ final class AlterConfigsHandler
     {
         if (!repeated(names).isEmpty())
         {
-            throw new ResourceException(Errors.INVALID_REQUEST, "Error due to duplicate config keys");
+            throw new StreamlineException(ErrorCode.INVALID_REQUEST, "Error due to duplicate config keys");
         }
         if (!nulls.isEmpty())
         {
-            throw new ResourceException(Errors.INVALID_REQUEST, "Null value not supported for : " + String.join(", ", nulls));
+            throw new StreamlineException(ErrorCode.INVALID_REQUEST, "Null value not supported for : " + String.join(", ", nulls));
         }
     }
 

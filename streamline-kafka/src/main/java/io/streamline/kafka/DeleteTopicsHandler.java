@@ -38,26 +38,29 @@ final class DeleteTopicsHandler
         final Set<String> duplicateNames = new LinkedHashSet<>();
         final Set<Uuid> ids = new LinkedHashSet<>();
         final Set<Uuid> duplicateIds = new LinkedHashSet<>();
-        final List<String> requested = version < 6 ? request.topicNames() : new ArrayList<>();
-        for (final DeleteTopicsRequestData.DeleteTopicState state : version < 6 ? List.<DeleteTopicsRequestData.DeleteTopicState>of() : request.topics())
+        final List<String> requested = new ArrayList<>(version < 6 ? request.topicNames() : List.of());
+        if (version >= 6)
         {
-            final boolean noId = Uuid.ZERO_UUID.equals(state.topicId());
-            if (state.name() == null && noId)
+            for (final DeleteTopicsRequestData.DeleteTopicState state : request.topics())
             {
-                add(response, null, Uuid.ZERO_UUID, Errors.INVALID_REQUEST.code(), "Neither topic name nor id were specified.");
-            }
-            else if (state.name() != null && !noId)
-            {
-                add(response, state.name(), state.topicId(), Errors.INVALID_REQUEST.code(),
-                    "You may not specify both topic name and topic id.");
-            }
-            else if (state.name() != null)
-            {
-                requested.add(state.name());
-            }
-            else if (!ids.add(state.topicId()))
-            {
-                duplicateIds.add(state.topicId());
+                final boolean noId = Uuid.ZERO_UUID.equals(state.topicId());
+                if (state.name() == null && noId)
+                {
+                    add(response, null, Uuid.ZERO_UUID, Errors.INVALID_REQUEST.code(), "Neither topic name nor id were specified.");
+                }
+                else if (state.name() != null && !noId)
+                {
+                    add(response, state.name(), state.topicId(), Errors.INVALID_REQUEST.code(),
+                        "You may not specify both topic name and topic id.");
+                }
+                else if (state.name() != null)
+                {
+                    requested.add(state.name());
+                }
+                else if (!ids.add(state.topicId()))
+                {
+                    duplicateIds.add(state.topicId());
+                }
             }
         }
         for (final String name : requested)

@@ -957,6 +957,71 @@ public final class PartitionLog implements AutoCloseable
         return null;
     }
 
+    /**
+     * Kafka's ListOffsets by MAX_TIMESTAMP: of the records at or after the log start offset and below the
+     * high watermark, the first one that has the largest timestamp. Control records are not counted.
+     *
+     * @return the record's offset and timestamp, or null if the log holds no record with a timestamp.
+     */
+    public TimestampOffset maxTimestampOffset()
+    {
+        long largest = RecordBatchDescriptor.NO_TIMESTAMP;
+        for (final Segment segment : segments)
+        {
+            largest = Math.max(largest, segment.largestTimestamp());
+        }
+        if (largest == RecordBatchDescriptor.NO_TIMESTAMP)
+        {
+            return null;
+        }
+        // Nothing is later than the largest timestamp, so the first record at or after it has it.
+        final TimestampOffset found = offsetForTimestamp(largest);
+        // Else the records that have it are below the log start or not yet below the high watermark.
+        return found != null ? found : scanForMaxTimestamp();
+    }
+
+    private TimestampOffset scanForMaxTimestamp()
+    {
+        final RecordBatch batch = new RecordBatch();
+        final RecordReader reader = new RecordReader();
+        final long highWatermark = highWatermark();
+        long offset = logStartOffset;
+        long bestOffset = -1;
+        long bestTimestamp = RecordBatchDescriptor.NO_TIMESTAMP;
+        while (offset < highWatermark)
+        {
+            try (LogSlice slice = read(Math.max(offset, logStartOffset), 1024 * 1024, highWatermark))
+            {
+                if (slice.isEmpty())
+                {
+                    break;
+                }
+                final ByteBuffer batches = slice.batches();
+                for (int p = 0; p < batches.limit(); p += batch.sizeInBytes())
+                {
+                    batch.wrap(batches, p);
+                    if (batch.maxTimestamp() <= bestTimestamp || batch.isControl())
+                    {
+                        continue;
+                    }
+                    reader.wrap(batch);
+                    while (reader.hasNext())
+                    {
+                        final Record record = reader.next();
+                        if (record.offset() >= logStartOffset && record.offset() < highWatermark &&
+                            record.timestamp() > bestTimestamp)
+                        {
+                            bestOffset = record.offset();
+                            bestTimestamp = record.timestamp();
+                        }
+                    }
+                }
+                offset = slice.nextOffset();
+            }
+        }
+        return bestOffset < 0 ? null : new TimestampOffset(bestOffset, bestTimestamp);
+    }
+
     private TimestampOffset firstRecordAtOrAfter(
         final ByteBuffer batches, final long timestamp, final RecordBatch batch, final RecordReader reader)
     {

@@ -262,6 +262,30 @@ public final class TopicManager implements AutoCloseable
     }
 
     /**
+     * Check an add-partitions request without changing anything (Kafka's validate-only mode).
+     *
+     * @param name            the topic.
+     * @param totalPartitions the requested total.
+     * @return the topic as it is now.
+     * @throws StreamlineException {@code UNKNOWN_TOPIC_OR_PARTITION} if the topic does not exist,
+     *                             {@code INVALID_PARTITIONS} if the total is not larger or above the limit.
+     */
+    public Topic validateCreatePartitions(final String name, final int totalPartitions)
+    {
+        final Topic topic = require(name);
+        if (totalPartitions <= topic.partitionCount())
+        {
+            throw new StreamlineException(ErrorCode.INVALID_PARTITIONS, "Topic currently has " +
+                topic.partitionCount() + " partitions, which is higher than the requested " + totalPartitions + ".");
+        }
+        if (totalPartitions > 100_000)
+        {
+            throw new StreamlineException(ErrorCode.INVALID_PARTITIONS, "Number of partitions " + totalPartitions + " is above the limit of 100000.");
+        }
+        return topic;
+    }
+
+    /**
      * Add partitions to a topic.
      *
      * @param name           the topic.
@@ -274,16 +298,7 @@ public final class TopicManager implements AutoCloseable
         synchronized (lock)
         {
             ensureOpen();
-            final Topic topic = require(name);
-            if (totalPartitions <= topic.partitionCount())
-            {
-                throw new StreamlineException(ErrorCode.INVALID_PARTITIONS, "Topic currently has " +
-                    topic.partitionCount() + " partitions, which is higher than the requested " + totalPartitions + ".");
-            }
-            if (totalPartitions > 100_000)
-            {
-                throw new StreamlineException(ErrorCode.INVALID_PARTITIONS, "Number of partitions " + totalPartitions + " is above the limit of 100000.");
-            }
+            final Topic topic = validateCreatePartitions(name, totalPartitions);
             final List<PartitionLog> logs = new ArrayList<>(topic.partitions());
             logs.addAll(openNewPartitions(name, topic.partitionCount(), totalPartitions, topic.logConfig()));
             try
@@ -316,20 +331,37 @@ public final class TopicManager implements AutoCloseable
         synchronized (lock)
         {
             ensureOpen();
-            final Topic topic = require(name);
-            TopicConfigs.validate(set);
-            for (final String key : remove)
-            {
-                if (TopicConfigs.definition(key) == null)
-                {
-                    throw new StreamlineException(ErrorCode.INVALID_CONFIG, "Unknown topic config name: " + key);
-                }
-            }
+            final Topic topic = validateAlterConfigs(name, set, remove);
             final Map<String, String> overrides = new TreeMap<>(topic.configOverrides());
             remove.forEach(overrides::remove);
             overrides.putAll(set);
             return applyConfigs(topic, overrides);
         }
+    }
+
+    /**
+     * Check a config change without applying it (Kafka's validate-only mode): the topic exists, every
+     * key set is known with a valid value, every key removed is known. For a full replacement, pass the
+     * new overrides as {@code set} and nothing to remove.
+     *
+     * @param name   the topic.
+     * @param set    keys to set.
+     * @param remove keys to return to their defaults.
+     * @return the topic as it is now.
+     * @throws StreamlineException {@code UNKNOWN_TOPIC_OR_PARTITION} or {@code INVALID_CONFIG}.
+     */
+    public Topic validateAlterConfigs(final String name, final Map<String, String> set, final Collection<String> remove)
+    {
+        final Topic topic = require(name);
+        TopicConfigs.validate(set);
+        for (final String key : remove)
+        {
+            if (TopicConfigs.definition(key) == null)
+            {
+                throw new StreamlineException(ErrorCode.INVALID_CONFIG, "Unknown topic config name: " + key);
+            }
+        }
+        return topic;
     }
 
     /**
@@ -344,8 +376,7 @@ public final class TopicManager implements AutoCloseable
         synchronized (lock)
         {
             ensureOpen();
-            final Topic topic = require(name);
-            TopicConfigs.validate(configs);
+            final Topic topic = validateAlterConfigs(name, configs, List.of());
             return applyConfigs(topic, new TreeMap<>(configs));
         }
     }

@@ -264,6 +264,61 @@ class PartitionLogTest
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void maxTimestampOffsetIsTheFirstRetainedRecordWithTheLargestTimestamp(final boolean files)
+    {
+        try (LogStore store = store(files))
+        {
+            final PartitionLog log = store.openLog("t-0", small());
+            assertNull(log.maxTimestampOffset(), "empty log");
+            // Two records per batch: offsets 0-1, 2-3, 4-5, ...; enough batches for several segments.
+            final long[] timestamps = {1000, 9000, 2000, 5000, 5000, 3000};
+            for (int round = 0; round < 10; round++)
+            {
+                for (int i = 0; i < timestamps.length; i++)
+                {
+                    log.append(TestBatches.batch(2, 100, round == 0 ? timestamps[i] : 100 + i, i));
+                }
+            }
+            assertTrue(log.segmentCount() > 1, "segments: " + log.segmentCount());
+            assertEquals(new TimestampOffset(2, 9000), log.maxTimestampOffset());
+            log.deleteRecordsBefore(3);
+            assertEquals(new TimestampOffset(3, 9000), log.maxTimestampOffset(), "the batch's second record is kept");
+            log.deleteRecordsBefore(4);
+            assertEquals(new TimestampOffset(6, 5000), log.maxTimestampOffset(),
+                "9000 is only below the log start: the largest retained timestamp, its first record");
+            log.deleteRecordsBefore(log.logEndOffset());
+            assertNull(log.maxTimestampOffset(), "nothing retained");
+
+            // Record timestamps inside one batch: the first record of the largest wins.
+            final ByteBuffer buffer = ByteBuffer.allocate(4096);
+            final io.streamline.record.RecordBatchBuilder builder =
+                new io.streamline.record.RecordBatchBuilder().wrap(buffer, 0, buffer.capacity());
+            for (final long ts : new long[] {10, 50, 30, 50})
+            {
+                builder.append(ts, null, "v".getBytes());
+            }
+            final long base = log.append(buffer.limit(builder.finish()));
+            assertEquals(new TimestampOffset(base + 1, 50), log.maxTimestampOffset());
+            log.deleteRecordsBefore(base + 2);
+            assertEquals(new TimestampOffset(base + 3, 50), log.maxTimestampOffset());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void maxTimestampOffsetUnderLogAppendTimeIsTheFirstRecordOfTheNewestBatch()
+    {
+        try (LogStore store = store(false))
+        {
+            final PartitionLog log = store.openLog("t-0", LogConfig.builder().logAppendTime(true).build());
+            log.append(TestBatches.batch(3, 10, 99_999_999, 1));
+            now.addAndGet(10);
+            log.append(TestBatches.batch(3, 10, 5, 2));
+            assertEquals(new TimestampOffset(3, now.get()), log.maxTimestampOffset());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void secondStoreOnSameDirectoryFailsFast()
     {

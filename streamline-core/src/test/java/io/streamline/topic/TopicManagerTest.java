@@ -78,6 +78,29 @@ class TopicManagerTest
     }
 
     @Test
+    void validatedPartitionAndConfigChangesChangeNothing()
+    {
+        try (LogStore store = LogStore.builder().inMemory().build(); TopicManager topics = TopicManager.open(store, Map.of(), () -> NOW))
+        {
+            final Topic t = topics.createTopic("t", 2, Map.of("retention.ms", "1000"));
+            assertSame(t, topics.validateCreatePartitions("t", 3));
+            assertError(ErrorCode.INVALID_PARTITIONS, () -> topics.validateCreatePartitions("t", 2));
+            assertError(ErrorCode.INVALID_PARTITIONS, () -> topics.validateCreatePartitions("t", 100_001));
+            assertError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, () -> topics.validateCreatePartitions("missing", 3));
+
+            assertSame(t, topics.validateAlterConfigs("t", Map.of("retention.ms", "5"), List.of("segment.bytes")));
+            assertError(ErrorCode.INVALID_CONFIG, () -> topics.validateAlterConfigs("t", Map.of("retention.ms", "x"), List.of()));
+            assertError(ErrorCode.INVALID_CONFIG, () -> topics.validateAlterConfigs("t", Map.of(), List.of("no.such")));
+            assertError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, () -> topics.validateAlterConfigs("missing", Map.of(), List.of()));
+
+            final Topic now = topics.require("t");
+            assertSame(t, now, "validation changed nothing");
+            assertEquals(2, now.partitionCount());
+            assertEquals(Map.of("retention.ms", "1000"), now.configOverrides());
+        }
+    }
+
+    @Test
     void orphanPartitionDirectoriesAreDeletedOnOpen() throws Exception
     {
         try (LogStore store = store(); TopicManager topics = TopicManager.open(store, Map.of(), () -> NOW))

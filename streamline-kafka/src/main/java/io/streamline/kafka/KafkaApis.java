@@ -3,13 +3,22 @@ package io.streamline.kafka;
 import io.streamline.embedded.StreamlineEngine;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
-import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -37,6 +46,15 @@ final class KafkaApis
     private final ProduceHandler produce;
     private final FetchHandler fetch;
     private final ListOffsetsHandler listOffsets;
+    private final DeleteTopicsHandler deleteTopics;
+    private final CreatePartitionsHandler createPartitions;
+    private final DescribeConfigsHandler describeConfigs;
+    private final AlterConfigsHandler alterConfigs;
+    private final DescribeClusterHandler describeCluster;
+    private final DeleteRecordsHandler deleteRecords;
+    private final DescribeLogDirsHandler describeLogDirs;
+    private final OffsetForLeaderEpochHandler offsetForLeaderEpoch;
+    private final FindCoordinatorHandler findCoordinator;
 
     /**
      * @param blockingAppends where Produce appends when appends wait for the disk, or null to append on
@@ -50,6 +68,15 @@ final class KafkaApis
         this.produce = new ProduceHandler(engine, blockingAppends);
         this.fetch = new FetchHandler(engine);
         this.listOffsets = new ListOffsetsHandler(engine);
+        this.deleteTopics = new DeleteTopicsHandler(engine);
+        this.createPartitions = new CreatePartitionsHandler(engine);
+        this.describeConfigs = new DescribeConfigsHandler(engine, host, port);
+        this.alterConfigs = new AlterConfigsHandler(engine);
+        this.describeCluster = new DescribeClusterHandler(host, port);
+        this.deleteRecords = new DeleteRecordsHandler(engine);
+        this.describeLogDirs = new DescribeLogDirsHandler(engine);
+        this.offsetForLeaderEpoch = new OffsetForLeaderEpochHandler(engine);
+        this.findCoordinator = new FindCoordinatorHandler(host, port);
     }
 
     void handle(final Request request, final ByteBuffer frame)
@@ -98,6 +125,20 @@ final class KafkaApis
             case LIST_OFFSETS -> responder.respond(listOffsets.handle(new ListOffsetsRequestData(body, version), version));
             case PRODUCE -> produce.handle(new ProduceRequestData(body, version), version, request, responder);
             case FETCH -> fetch.handle(new FetchRequestData(body, version), version, request, responder);
+            case DELETE_TOPICS -> responder.respond(deleteTopics.handle(new DeleteTopicsRequestData(body, version), version));
+            case CREATE_PARTITIONS -> responder.respond(createPartitions.handle(new CreatePartitionsRequestData(body, version)));
+            case DESCRIBE_CONFIGS -> responder.respond(describeConfigs.handle(new DescribeConfigsRequestData(body, version)));
+            case ALTER_CONFIGS -> responder.respond(alterConfigs.handle(new AlterConfigsRequestData(body, version)));
+            case INCREMENTAL_ALTER_CONFIGS ->
+                responder.respond(alterConfigs.handle(new IncrementalAlterConfigsRequestData(body, version)));
+            case DESCRIBE_CLUSTER ->
+                responder.respond(describeCluster.handle(new DescribeClusterRequestData(body, version), version));
+            case DELETE_RECORDS -> responder.respond(deleteRecords.handle(new DeleteRecordsRequestData(body, version)));
+            case DESCRIBE_LOG_DIRS -> responder.respond(describeLogDirs.handle(new DescribeLogDirsRequestData(body, version)));
+            case OFFSET_FOR_LEADER_EPOCH ->
+                responder.respond(offsetForLeaderEpoch.handle(new OffsetForLeaderEpochRequestData(body, version)));
+            case FIND_COORDINATOR ->
+                responder.respond(findCoordinator.handle(new FindCoordinatorRequestData(body, version), version));
             default -> answerUnsupported(request, api, version, responseHeaderVersion, body);
         }
     }

@@ -97,7 +97,7 @@ final class MetadataHandler
                 .setPartitionIndex(p)
                 .setErrorCode(Errors.NONE.code())
                 .setLeaderId(NODE_ID)
-                .setLeaderEpoch(0)
+                .setLeaderEpoch(Topics.LEADER_EPOCH)
                 .setReplicaNodes(List.of(NODE_ID))
                 .setIsrNodes(List.of(NODE_ID))
                 .setOfflineReplicas(List.of()));

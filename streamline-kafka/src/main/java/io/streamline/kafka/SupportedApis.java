@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The API versions Streamline implements: each range is what the handler supports, within what the
  * pinned kafka-clients can encode and not below Kafka 4's baseline (KIP-896). ApiVersions advertises
- * exactly this table; {@code KafkaListenerVersionsTest} drives every version of it.
+ * exactly this table; {@code ApiVersionsMatrixTest} and {@code AdminApisMatrixTest} drive every version of it,
+ * and {@code CompatibilityDocTest} keeps src-docs/kafka-compatibility.md equal to it.
  */
 final class SupportedApis
 {
@@ -19,12 +20,21 @@ final class SupportedApis
     {
         add(ApiKeys.PRODUCE, 3, 13);
         add(ApiKeys.FETCH, 4, 18);
-        // v7+ adds MAX_TIMESTAMP (-3), v8+ EARLIEST_LOCAL (-4), v9+ LATEST_TIERED (-5): not implemented yet.
-        add(ApiKeys.LIST_OFFSETS, 1, 6);
+        add(ApiKeys.LIST_OFFSETS, 1, 11);
         add(ApiKeys.METADATA, 0, 13);
         add(ApiKeys.API_VERSIONS, 0, 4);
         add(ApiKeys.CREATE_TOPICS, 2, 7);
         add(ApiKeys.INIT_PRODUCER_ID, 0, 6);
+        add(ApiKeys.FIND_COORDINATOR, 0, 6);
+        add(ApiKeys.DELETE_TOPICS, 1, 6);
+        add(ApiKeys.DELETE_RECORDS, 0, 2);
+        add(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4);
+        add(ApiKeys.DESCRIBE_CONFIGS, 1, 4);
+        add(ApiKeys.ALTER_CONFIGS, 0, 2);
+        add(ApiKeys.DESCRIBE_LOG_DIRS, 1, 5);
+        add(ApiKeys.CREATE_PARTITIONS, 0, 3);
+        add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1);
+        add(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
     }
 
     private SupportedApis()

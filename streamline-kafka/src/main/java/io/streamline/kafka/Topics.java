@@ -12,6 +12,12 @@ import java.util.UUID;
 /** Conversions between the engine's topics and errors and Kafka's wire types. */
 final class Topics
 {
+    /**
+     * The leader epoch of every partition: one replica that never changes, so one epoch from the
+     * partition's creation on (see KAFKA-SEMANTICS.md).
+     */
+    static final int LEADER_EPOCH = 0;
+
     private Topics()
     {
     }
@@ -41,6 +47,21 @@ final class Topics
     static short code(final ErrorCode code)
     {
         return code.code();
+    }
+
+    /**
+     * Kafka's check of a request's current leader epoch against the partition's: -1 means "not known"
+     * and passes; a newer epoch than the leader's is UNKNOWN_LEADER_EPOCH, an older one FENCED_LEADER_EPOCH.
+     *
+     * @return the error code, NONE if the epoch is acceptable.
+     */
+    static short leaderEpochError(final int currentLeaderEpoch)
+    {
+        if (currentLeaderEpoch == -1 || currentLeaderEpoch == LEADER_EPOCH)
+        {
+            return Errors.NONE.code();
+        }
+        return currentLeaderEpoch > LEADER_EPOCH ? Errors.UNKNOWN_LEADER_EPOCH.code() : Errors.FENCED_LEADER_EPOCH.code();
     }
 
     /** @return the Kafka error code of an exception from the engine. */

@@ -30,7 +30,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -146,7 +145,6 @@ class AdminInteropTest
     }
 
     @Test
-    @Tag("needs-admin-apis")
     void deletesTopics() throws Exception
     {
         admin.createTopics(List.of(new NewTopic("doomed", 2, (short)1), new NewTopic("kept", 1, (short)1)))
@@ -163,7 +161,6 @@ class AdminInteropTest
     }
 
     @Test
-    @Tag("needs-admin-apis")
     void createsPartitionsThatProducersThenUse() throws Exception
     {
         admin.createTopics(List.of(new NewTopic("growing", 2, (short)1))).all().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -190,7 +187,6 @@ class AdminInteropTest
     }
 
     @Test
-    @Tag("needs-admin-apis")
     void describesTopicConfigsAsTheEngineSeesThem() throws Exception
     {
         admin.createTopics(List.of(new NewTopic("configured", 1, (short)1).configs(Map.of("retention.ms", "3600000"))))
@@ -213,7 +209,6 @@ class AdminInteropTest
     }
 
     @Test
-    @Tag("needs-admin-apis")
     void altersTopicConfigsIncrementally() throws Exception
     {
         admin.createTopics(List.of(new NewTopic("tuned", 1, (short)1).configs(Map.of("retention.ms", "3600000"))))
@@ -232,7 +227,6 @@ class AdminInteropTest
     }
 
     @Test
-    @Tag("needs-admin-apis")
     void deletesRecordsBeforeAnOffset() throws Exception
     {
         admin.createTopics(List.of(new NewTopic("trimmed", 1, (short)1))).all().get(WAIT_SECONDS, TimeUnit.SECONDS);

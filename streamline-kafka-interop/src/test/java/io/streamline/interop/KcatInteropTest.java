@@ -8,7 +8,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,13 +69,11 @@ class KcatInteropTest
 
     /**
      * librdkafka before 2.10 (Debian ships 2.0.2) compresses with gzip or snappy only when the broker advertises
-     * Produce v2. Kafka 4 rejects Produce v0-2 but still advertises Produce from v0 for this reason (KAFKA-18659,
-     * {@code ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION}); the listener advertises Produce from v3, so kcat
-     * sends these batches uncompressed. Checked: with Produce advertised from v0 these pass.
+     * Produce v2. Kafka 4 rejects Produce v0-2 but still advertises Produce from v0 for this reason (KAFKA-18659);
+     * the listener does the same.
      */
     @ParameterizedTest
     @CsvSource({"gzip, 1", "snappy, 2"})
-    @Tag("needs-produce-advertised-from-v0")
     void compressesWithGzipAndSnappy(final String codec, final int compressionId) throws Exception
     {
         produceAndConsumeKeyedLines(codec, false, compressionId);
@@ -84,8 +81,6 @@ class KcatInteropTest
 
     /** librdkafka before 2.10 compresses with lz4 only when the broker also advertises FindCoordinator v0. */
     @Test
-    @Tag("needs-produce-advertised-from-v0")
-    @Tag("needs-consumer-groups")
     void compressesWithLz4() throws Exception
     {
         produceAndConsumeKeyedLines("lz4", false, 3);

@@ -9,12 +9,19 @@ import java.util.Map;
 /**
  * The API versions Streamline implements: each range is what the handler supports, within what the
  * pinned kafka-clients can encode and not below Kafka 4's baseline (KIP-896). ApiVersions advertises
- * exactly this table; {@code ApiVersionsMatrixTest} and {@code AdminApisMatrixTest} drive every version of it,
+ * exactly this table, except Produce's minimum (see {@link #PRODUCE_ADVERTISED_MIN_VERSION}); {@code ApiVersionsMatrixTest} and {@code AdminApisMatrixTest} drive every version of it,
  * and {@code CompatibilityDocTest} keeps src-docs/kafka-compatibility.md equal to it.
  */
 final class SupportedApis
 {
     private static final Map<ApiKeys, short[]> VERSIONS = new EnumMap<>(ApiKeys.class);
+
+    /**
+     * The lowest Produce version advertised, below the lowest served, as Kafka 4 does (KAFKA-18659):
+     * librdkafka before 2.10 reads a Produce minimum above 0 as "no compression support" and sends
+     * gzip/snappy/lz4 batches uncompressed. Requests of v0-2 are still refused (the connection closes).
+     */
+    static final short PRODUCE_ADVERTISED_MIN_VERSION = 0;
 
     static
     {
@@ -57,9 +64,16 @@ final class SupportedApis
         return range != null && version >= range[0] && version <= range[1];
     }
 
+    /** @return the versions served, per API. */
     static Map<ApiKeys, short[]> versions()
     {
         return VERSIONS;
+    }
+
+    /** @return the lowest version ApiVersions advertises for {@code api}, which is served from {@link #versions()}. */
+    static short advertisedMin(final ApiKeys api)
+    {
+        return api == ApiKeys.PRODUCE ? PRODUCE_ADVERTISED_MIN_VERSION : VERSIONS.get(api)[0];
     }
 
     static ApiVersionsResponseData apiVersionsResponse(final short errorCode)
@@ -69,7 +83,7 @@ final class SupportedApis
         {
             response.apiKeys().add(new ApiVersionsResponseData.ApiVersion()
                 .setApiKey(e.getKey().id)
-                .setMinVersion(e.getValue()[0])
+                .setMinVersion(advertisedMin(e.getKey()))
                 .setMaxVersion(e.getValue()[1]));
         }
         return response;

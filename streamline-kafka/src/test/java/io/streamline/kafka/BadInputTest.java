@@ -9,6 +9,7 @@ import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,5 +120,19 @@ class BadInputTest
         assertEquals(Errors.UNSUPPORTED_VERSION.code(), v0.errorCode());
         assertEquals(SupportedApis.versions().size(), v0.apiKeys().size());
         assertHealthy();
+    }
+
+    @Test
+    void produceBelowV3IsAdvertisedForLibrdkafkaButRefused() throws Exception
+    {
+        engine.topicManager().createTopic("old", 1, java.util.Map.of());
+        // Produce v2: api_key 0, version 2, correlation id 1, client id "c", then a v0-2 body (acks, timeout, ...).
+        final java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(64);
+        frame.putInt(0).putShort((short)0).putShort((short)2).putInt(1).putShort((short)1).put((byte)'c')
+            .putShort((short)1).putInt(5000).putInt(1).putShort((short)3).put("old".getBytes(StandardCharsets.UTF_8))
+            .putInt(1).putInt(0).putInt(0);
+        frame.putInt(0, frame.position() - 4);
+        assertClosedAfter(java.util.Arrays.copyOf(frame.array(), frame.position()));
+        assertEquals(0, engine.topicManager().topic("old").partition(0).logEndOffset());
     }
 }

@@ -35,6 +35,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class PartitionLog implements AutoCloseable
 {
+    /**
+     * The leader epoch of every partition: a single node is leader for the life of a partition. Stamped
+     * into every stored batch, as a Kafka leader stamps its epoch, so consumers see it on records.
+     */
+    public static final int LEADER_EPOCH = 0;
+
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
     private static final VarHandle LOG_END_OFFSET;
     private static final Segment[] NO_SEGMENTS = new Segment[0];

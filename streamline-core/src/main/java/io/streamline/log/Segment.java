@@ -437,6 +437,7 @@ final class Segment
         {
             batch.wrap(dst, position);
             batch.baseOffset(nextOffset);
+            batch.partitionLeaderEpoch(PartitionLog.LEADER_EPOCH);
             if (logAppendTimeMs != RecordBatchDescriptor.NO_TIMESTAMP)
             {
                 stampLogAppendTime(dst, position, logAppendTimeMs, batch);

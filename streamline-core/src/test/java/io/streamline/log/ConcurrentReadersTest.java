@@ -434,11 +434,14 @@ class ConcurrentReadersTest
                 throw new AssertionError(what + ": batch " + count + " at offset " + expectedBase + " is torn: " + ex.getMessage(), ex);
             }
             assertEquals(expectedBase, batch.baseOffset(), what + ": batch " + count + " offsets not contiguous");
+            assertEquals(PartitionLog.LEADER_EPOCH, batch.partitionLeaderEpoch(), what + ": leader epoch stamped");
             final ByteBuffer expected = batchAt(expectedBase);
             final ByteBuffer actual = view.duplicate();
-            actual.limit(p + batch.sizeInBytes()).position(p + 8);
-            expected.position(8);
+            // After baseOffset, length and partitionLeaderEpoch, which the log writes, the bytes are the producer's.
+            actual.limit(p + batch.sizeInBytes()).position(p + 16);
+            expected.position(16);
             assertEquals(expected, actual, what + ": content of the batch at offset " + expectedBase);
+            assertEquals(expected.getInt(8), actual.getInt(p + 8), what + ": length of the batch at offset " + expectedBase);
             expectedBase = batch.nextOffset();
         }
         assertEquals(next, expectedBase, what + ": nextOffset");

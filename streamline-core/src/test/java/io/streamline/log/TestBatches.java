@@ -72,11 +72,12 @@ final class TestBatches
         return bytes;
     }
 
-    /** A copy of a batch's bytes with baseOffset set, as the log stores it. */
+    /** A copy of a batch's bytes with baseOffset and the leader epoch set, as the log stores it. */
     static byte[] stored(final ByteBuffer batch, final long baseOffset)
     {
         final byte[] bytes = bytes(batch);
-        ByteBuffer.wrap(bytes).putLong(RecordBatchDescriptor.BASE_OFFSET_OFFSET, baseOffset);
+        ByteBuffer.wrap(bytes).putLong(RecordBatchDescriptor.BASE_OFFSET_OFFSET, baseOffset)
+            .putInt(RecordBatchDescriptor.PARTITION_LEADER_EPOCH_OFFSET, PartitionLog.LEADER_EPOCH);
         return bytes;
     }
 

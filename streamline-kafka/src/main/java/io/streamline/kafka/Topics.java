@@ -16,7 +16,7 @@ final class Topics
      * The leader epoch of every partition: one replica that never changes, so one epoch from the
      * partition's creation on (see KAFKA-SEMANTICS.md).
      */
-    static final int LEADER_EPOCH = 0;
+    static final int LEADER_EPOCH = io.streamline.log.PartitionLog.LEADER_EPOCH;
 
     private Topics()
     {

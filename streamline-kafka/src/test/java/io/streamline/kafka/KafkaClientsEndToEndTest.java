@@ -178,6 +178,7 @@ class KafkaClientsEndToEndTest
             assertEquals(Utils.toPositive(Utils.murmur2(s.key())) % PARTITIONS, r.partition());
             assertEquals(acked.get(i).partition(), r.partition());
             assertEquals(acked.get(i).offset(), r.offset());
+            assertEquals(java.util.Optional.of(0), r.leaderEpoch(), "the leader epoch is stamped as a Kafka leader does");
         }
     }
 }

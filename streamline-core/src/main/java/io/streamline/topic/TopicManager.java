@@ -250,14 +250,40 @@ public final class TopicManager implements AutoCloseable
         synchronized (lock)
         {
             ensureOpen();
-            final Topic topic = require(name);
-            appendDurably(MetadataRecords.removeTopic(topic.id(), name, clock.time()));
-            byName.remove(name);
-            byId.remove(topic.id());
-            for (int p = 0; p < topic.partitionCount(); p++)
+            delete(require(name));
+        }
+    }
+
+    /**
+     * Delete a topic, named by its id, and all its data: a topic of the same name created since is
+     * not touched.
+     *
+     * @param id the topic id.
+     * @throws StreamlineException {@code UNKNOWN_TOPIC_ID} if no topic has that id.
+     */
+    public void deleteTopic(final UUID id)
+    {
+        synchronized (lock)
+        {
+            ensureOpen();
+            final Topic topic = byId.get(id);
+            if (topic == null)
             {
-                store.deleteLog(logName(name, p));
+                throw new StreamlineException(ErrorCode.UNKNOWN_TOPIC_ID, "Topic id " + id + " does not exist.");
             }
+            delete(topic);
+        }
+    }
+
+    private void delete(final Topic topic)
+    {
+        final String name = topic.name();
+        appendDurably(MetadataRecords.removeTopic(topic.id(), name, clock.time()));
+        byName.remove(name);
+        byId.remove(topic.id());
+        for (int p = 0; p < topic.partitionCount(); p++)
+        {
+            store.deleteLog(logName(name, p));
         }
     }
 

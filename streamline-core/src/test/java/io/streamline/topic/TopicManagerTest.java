@@ -74,6 +74,15 @@ class TopicManagerTest
             assertEquals(1, orders.partition(2).logEndOffset(), "data restored");
             final Topic recreated = topics.createTopic("gone", 1, Map.of());
             assertEquals(0, recreated.partition(0).logEndOffset(), "a recreated topic starts empty");
+
+            // Delete by id: an id of a topic deleted and created again under its name deletes nothing.
+            final UUID firstId = recreated.id();
+            topics.deleteTopic(firstId);
+            final Topic again = topics.createTopic("gone", 1, Map.of());
+            assertError(ErrorCode.UNKNOWN_TOPIC_ID, () -> topics.deleteTopic(firstId));
+            assertSame(again, topics.topic("gone"));
+            topics.deleteTopic(again.id());
+            assertNull(topics.topic("gone"));
         }
     }
 

@@ -103,7 +103,7 @@ final class DeleteTopicsHandler
         }
         for (final Topic topic : byId.values())
         {
-            delete(response, topic.name(), Topics.toKafka(topic.id()));
+            delete(response, topic.name(), topic.id());
         }
         return response;
     }
@@ -114,6 +114,20 @@ final class DeleteTopicsHandler
         {
             engine.topicManager().deleteTopic(name);
             add(response, name, id, Errors.NONE.code(), null);
+        }
+        catch (final StreamlineException ex)
+        {
+            add(response, name, id, ex.errorCode().code(), ex.getMessage());
+        }
+    }
+
+    /** By id: a topic of the same name created since the id was looked up is not deleted. */
+    private void delete(final DeleteTopicsResponseData response, final String name, final UUID id)
+    {
+        try
+        {
+            engine.topicManager().deleteTopic(id);
+            add(response, name, Topics.toKafka(id), Errors.NONE.code(), null);
         }
         catch (final StreamlineException ex)
         {

@@ -131,7 +131,7 @@ final class DeleteTopicsHandler
         }
         catch (final StreamlineException ex)
         {
-            add(response, name, id, ex.errorCode().code(), ex.getMessage());
+            add(response, name, Topics.toKafka(id), ex.errorCode().code(), ex.getMessage());
         }
     }
 

@@ -100,11 +100,17 @@ final class CoordinatorTimer
         }
         int count = 0;
         final java.util.ArrayList<Long> due = new java.util.ArrayList<>();
-        do
+        // Each poll visits the current tick's slot, then moves to the next tick if that one has begun: done
+        // when a poll neither expires anything nor moves on (the tick of nowMs has been visited).
+        while (wheel.timerCount() > 0)
         {
-            wheel.poll(nowMs, (timeUnit, now, timerId) -> due.add(timerId), EXPIRY_LIMIT);
+            final long tickBefore = wheel.currentTickTime();
+            final int found = wheel.poll(nowMs, (timeUnit, now, timerId) -> due.add(timerId), EXPIRY_LIMIT);
+            if (found == 0 && wheel.currentTickTime() == tickBefore)
+            {
+                break;
+            }
         }
-        while (wheel.timerCount() > 0 && wheel.currentTickTime() <= nowMs);
         for (final long id : due)
         {
             final CoordinatorKey key = keysById.remove(id);

@@ -37,6 +37,7 @@ final class KafkaApis
     private final ProduceHandler produce;
     private final FetchHandler fetch;
     private final ListOffsetsHandler listOffsets;
+    private final GroupApis groups;
 
     /**
      * @param blockingAppends where Produce appends when appends wait for the disk, or null to append on
@@ -50,6 +51,7 @@ final class KafkaApis
         this.produce = new ProduceHandler(engine, blockingAppends);
         this.fetch = new FetchHandler(engine);
         this.listOffsets = new ListOffsetsHandler(engine);
+        this.groups = new GroupApis(engine, host, port);
     }
 
     void handle(final Request request, final ByteBuffer frame)
@@ -98,7 +100,13 @@ final class KafkaApis
             case LIST_OFFSETS -> responder.respond(listOffsets.handle(new ListOffsetsRequestData(body, version), version));
             case PRODUCE -> produce.handle(new ProduceRequestData(body, version), version, request, responder);
             case FETCH -> fetch.handle(new FetchRequestData(body, version), version, request, responder);
-            default -> answerUnsupported(request, api, version, responseHeaderVersion, body);
+            default ->
+            {
+                if (!groups.handle(header, body, request, responder))
+                {
+                    answerUnsupported(request, api, version, responseHeaderVersion, body);
+                }
+            }
         }
     }
 

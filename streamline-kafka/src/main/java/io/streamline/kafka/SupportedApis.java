@@ -25,6 +25,18 @@ final class SupportedApis
         add(ApiKeys.API_VERSIONS, 0, 4);
         add(ApiKeys.CREATE_TOPICS, 2, 7);
         add(ApiKeys.INIT_PRODUCER_ID, 0, 6);
+        // Consumer groups (GroupApis): the classic protocol.
+        add(ApiKeys.FIND_COORDINATOR, 0, 6);
+        add(ApiKeys.JOIN_GROUP, 0, 9);
+        add(ApiKeys.SYNC_GROUP, 0, 5);
+        add(ApiKeys.HEARTBEAT, 0, 4);
+        add(ApiKeys.LEAVE_GROUP, 0, 5);
+        add(ApiKeys.OFFSET_COMMIT, 2, 10);
+        add(ApiKeys.OFFSET_FETCH, 1, 10);
+        add(ApiKeys.OFFSET_DELETE, 0, 0);
+        add(ApiKeys.LIST_GROUPS, 0, 5);
+        add(ApiKeys.DESCRIBE_GROUPS, 0, 6);
+        add(ApiKeys.DELETE_GROUPS, 0, 3);
     }
 
     private SupportedApis()

@@ -22,12 +22,36 @@ public enum ErrorCode
     BROKER_NOT_AVAILABLE(8),
     /** A batch is larger than the topic's {@code max.message.bytes}. */
     MESSAGE_TOO_LARGE(10),
+    /** A committed offset's metadata string is longer than {@code offset.metadata.max.bytes}. */
+    OFFSET_METADATA_TOO_LARGE(12),
+    /** The coordinator is loading its state and cannot answer yet. */
+    COORDINATOR_LOAD_IN_PROGRESS(14),
+    /** The coordinator is not available (closed, or the group is being removed). */
+    COORDINATOR_NOT_AVAILABLE(15),
+    /** This node is not the coordinator of the group. */
+    NOT_COORDINATOR(16),
     /** The topic name is not legal. */
     INVALID_TOPIC_EXCEPTION(17),
     /** A request's records are larger than allowed. */
     RECORD_LIST_TOO_LARGE(18),
+    /** The generation id of a group request is not the group's current one. */
+    ILLEGAL_GENERATION(22),
+    /** The member's protocol type or protocols do not match the group's. */
+    INCONSISTENT_GROUP_PROTOCOL(23),
+    /** The group id is empty or null. */
+    INVALID_GROUP_ID(24),
+    /** The coordinator does not know the member id. */
+    UNKNOWN_MEMBER_ID(25),
+    /** The session timeout is outside the range the coordinator allows. */
+    INVALID_SESSION_TIMEOUT(26),
+    /** The group is rebalancing: the member must rejoin. */
+    REBALANCE_IN_PROGRESS(27),
+    /** The offsets committed at once are too large to store. */
+    INVALID_COMMIT_OFFSET_SIZE(28),
     /** A timestamp is outside the accepted range. */
     INVALID_TIMESTAMP(32),
+    /** The API version is not supported. */
+    UNSUPPORTED_VERSION(35),
     /** The topic already exists. */
     TOPIC_ALREADY_EXISTS(36),
     /** The number of partitions is not valid. */
@@ -50,6 +74,20 @@ public enum ErrorCode
     INVALID_PRODUCER_EPOCH(47),
     /** A storage error on the broker's disk. */
     KAFKA_STORAGE_ERROR(56),
+    /** The group still has members, so it cannot be deleted (or its offsets removed). */
+    NON_EMPTY_GROUP(68),
+    /** The group does not exist. */
+    GROUP_ID_NOT_FOUND(69),
+    /** A joining member must first get a member id: it is in the response; join again with it. */
+    MEMBER_ID_REQUIRED(79),
+    /** The group has as many members as {@code group.max.size} allows. */
+    GROUP_MAX_SIZE_REACHED(81),
+    /** Another member with the same {@code group.instance.id} has replaced this one. */
+    FENCED_INSTANCE_ID(82),
+    /** The group is subscribed to the topic whose offsets were to be deleted. */
+    GROUP_SUBSCRIBED_TO_TOPIC(86),
+    /** Offsets of an ongoing transaction are pending for the partition. */
+    UNSTABLE_OFFSET_COMMIT(88),
     /** A record is invalid (for example its offsets or sequence fields are inconsistent). */
     INVALID_RECORD(87),
     /** The topic id is not known. */

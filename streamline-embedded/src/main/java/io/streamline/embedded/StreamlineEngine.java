@@ -3,6 +3,8 @@ package io.streamline.embedded;
 import io.streamline.ErrorCode;
 import io.streamline.StreamlineException;
 import io.streamline.agent.PeriodicAgent;
+import io.streamline.group.GroupConfig;
+import io.streamline.group.GroupCoordinator;
 import io.streamline.log.FsyncPolicy;
 import io.streamline.log.LogStore;
 import io.streamline.log.PartitionLog;
@@ -49,6 +51,7 @@ public final class StreamlineEngine implements AutoCloseable
     private final LogStore store;
     private final TopicManager topics;
     private final ProducerIdManager producerIds;
+    private final GroupCoordinator groups;
     private final EpochClock clock;
     private final boolean autoCreateTopics;
     private final int defaultPartitions;
@@ -74,6 +77,7 @@ public final class StreamlineEngine implements AutoCloseable
         {
             this.topics = TopicManager.open(store, builder.topicDefaults, clock);
             this.producerIds = ProducerIdManager.open(store, clock);
+            this.groups = GroupCoordinator.open(topics, builder.groupConfig.build(), clock);
         }
         catch (final RuntimeException ex)
         {
@@ -263,6 +267,18 @@ public final class StreamlineEngine implements AutoCloseable
     }
 
     /**
+     * The group coordinator: consumer groups and committed offsets, for components built on the engine
+     * (the Kafka listener, the native consumer).
+     *
+     * @return the group coordinator.
+     */
+    public GroupCoordinator groupCoordinator()
+    {
+        ensureOpen();
+        return groups;
+    }
+
+    /**
      * The topic, creating it with the default partitions if it does not exist and auto-creation is on.
      *
      * @param name the topic name.
@@ -365,6 +381,14 @@ public final class StreamlineEngine implements AutoCloseable
         housekeeping.close();
         try
         {
+            groups.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            failures.add(ex);
+        }
+        try
+        {
             producerIds.close();
         }
         catch (final RuntimeException ex)
@@ -434,6 +458,7 @@ public final class StreamlineEngine implements AutoCloseable
         private Duration retentionCheckInterval = Duration.ofMinutes(5);
         private String listenerHost = "127.0.0.1";
         private int listenerPort = -1;
+        private final GroupConfig.Builder groupConfig = GroupConfig.builder();
 
         private Builder()
         {
@@ -543,6 +568,25 @@ public final class StreamlineEngine implements AutoCloseable
                 throw new IllegalArgumentException("retention check interval must be positive: " + interval);
             }
             this.retentionCheckInterval = interval;
+            return this;
+        }
+
+        /**
+         * How long a new consumer group's first rebalance waits for more members to join
+         * ({@code group.initial.rebalance.delay.ms}); each member that joins meanwhile extends the wait by
+         * this much, up to the rebalance timeout. Default 0, so groups form at once (Kafka's default is 3
+         * seconds, which spares rebalances when many consumers start together).
+         *
+         * @param delay the delay, zero or more.
+         * @return this.
+         */
+        public Builder groupInitialRebalanceDelay(final Duration delay)
+        {
+            if (delay.isNegative() || delay.toMillis() > Integer.MAX_VALUE)
+            {
+                throw new IllegalArgumentException("group initial rebalance delay must be 0 to " + Integer.MAX_VALUE + " ms: " + delay);
+            }
+            groupConfig.initialRebalanceDelayMs((int)delay.toMillis());
             return this;
         }
 

@@ -55,6 +55,7 @@ final class KafkaApis
     private final DescribeLogDirsHandler describeLogDirs;
     private final OffsetForLeaderEpochHandler offsetForLeaderEpoch;
     private final FindCoordinatorHandler findCoordinator;
+    private final GroupApis groups;
 
     /**
      * @param blockingAppends where Produce appends when appends wait for the disk, or null to append on
@@ -77,6 +78,7 @@ final class KafkaApis
         this.describeLogDirs = new DescribeLogDirsHandler(engine);
         this.offsetForLeaderEpoch = new OffsetForLeaderEpochHandler(engine);
         this.findCoordinator = new FindCoordinatorHandler(host, port);
+        this.groups = new GroupApis(engine);
     }
 
     void handle(final Request request, final ByteBuffer frame)
@@ -139,7 +141,13 @@ final class KafkaApis
                 responder.respond(offsetForLeaderEpoch.handle(new OffsetForLeaderEpochRequestData(body, version)));
             case FIND_COORDINATOR ->
                 responder.respond(findCoordinator.handle(new FindCoordinatorRequestData(body, version), version));
-            default -> answerUnsupported(request, api, version, responseHeaderVersion, body);
+            default ->
+            {
+                if (!groups.handle(header, body, request, responder))
+                {
+                    answerUnsupported(request, api, version, responseHeaderVersion, body);
+                }
+            }
         }
     }
 

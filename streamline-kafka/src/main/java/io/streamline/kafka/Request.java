@@ -51,6 +51,13 @@ final class Request
         return connection.context().executor();
     }
 
+    /** @return the client's address as Kafka shows it ({@code /127.0.0.1}), or "" if unknown. */
+    String clientHost()
+    {
+        final java.net.SocketAddress address = connection.context().channel().remoteAddress();
+        return address instanceof java.net.InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().toString() : "";
+    }
+
     /**
      * Answer the request.
      *

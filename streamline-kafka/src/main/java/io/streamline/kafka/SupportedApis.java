@@ -42,6 +42,17 @@ final class SupportedApis
         add(ApiKeys.CREATE_PARTITIONS, 0, 3);
         add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1);
         add(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
+        // Consumer groups (GroupApis): the classic protocol.
+        add(ApiKeys.JOIN_GROUP, 0, 9);
+        add(ApiKeys.SYNC_GROUP, 0, 5);
+        add(ApiKeys.HEARTBEAT, 0, 4);
+        add(ApiKeys.LEAVE_GROUP, 0, 5);
+        add(ApiKeys.OFFSET_COMMIT, 2, 10);
+        add(ApiKeys.OFFSET_FETCH, 1, 10);
+        add(ApiKeys.OFFSET_DELETE, 0, 0);
+        add(ApiKeys.LIST_GROUPS, 0, 5);
+        add(ApiKeys.DESCRIBE_GROUPS, 0, 6);
+        add(ApiKeys.DELETE_GROUPS, 0, 3);
     }
 
     private SupportedApis()

@@ -3,8 +3,8 @@ package io.streamline.kafka;
 import io.streamline.embedded.StreamlineEngine;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
-import org.apache.kafka.common.message.JoinGroupRequestData;
-import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.DescribeDelegationTokenRequestData;
+import org.apache.kafka.common.message.DescribeDelegationTokenResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -108,9 +108,10 @@ class BadInputTest
     @Test
     void unsupportedApiAndVersionsGetUnsupportedVersion() throws Exception
     {
-        final JoinGroupResponseData join = healthy.call(ApiKeys.JOIN_GROUP, (short)9,
-            new JoinGroupRequestData().setGroupId("g").setProtocolType("consumer").setMemberId(""));
-        assertEquals(Errors.UNSUPPORTED_VERSION.code(), join.errorCode());
+        // An API the protocol classes parse but Streamline does not implement (delegation tokens).
+        final DescribeDelegationTokenResponseData tokens = healthy.call(ApiKeys.DESCRIBE_DELEGATION_TOKEN, (short)3,
+            new DescribeDelegationTokenRequestData());
+        assertEquals(Errors.UNSUPPORTED_VERSION.code(), tokens.errorCode());
 
         // ApiVersions of a version newer than supported: a v0 response with the error and the supported list.
         healthy.send(ApiKeys.API_VERSIONS, ApiKeys.API_VERSIONS.latestVersion(), new ApiVersionsRequestData()

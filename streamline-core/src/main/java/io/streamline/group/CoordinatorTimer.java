@@ -1,0 +1,129 @@
+package io.streamline.group;
+
+import org.agrona.DeadlineTimerWheel;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The coordinator's timers, by key, on Agrona's {@link DeadlineTimerWheel} with millisecond ticks: setting a
+ * key again moves its timer. Time is whatever the coordinator's clock says, so a test's manual clock fires
+ * timers exactly when it passes their deadlines.
+ * <p>
+ * The wheel visits one tick per poll; after a long gap (a manual clock moved by days) the wheel is moved
+ * to one revolution before now, so a poll catches up in at most one revolution of visits while every
+ * timer is still seen (each sits in the slot of its deadline and expires once its deadline has passed).
+ * <p>
+ * Threading: the coordinator's thread only.
+ */
+final class CoordinatorTimer
+{
+    private static final int TICKS_PER_WHEEL = 512;
+    private static final int EXPIRY_LIMIT = 1024;
+
+    private final DeadlineTimerWheel wheel;
+    private final Map<CoordinatorKey, Long> idsByKey = new HashMap<>();
+    private final Map<Long, CoordinatorKey> keysById = new HashMap<>();
+    private final Map<Long, CoordinatorOperation<?>> tasksById = new HashMap<>();
+    private long earliestDeadline = Long.MAX_VALUE;
+
+    CoordinatorTimer(final long startMs)
+    {
+        wheel = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, startMs, 1, TICKS_PER_WHEEL);
+    }
+
+    void schedule(final CoordinatorKey key, final long deadlineMs, final CoordinatorOperation<?> task)
+    {
+        cancel(key);
+        final long id = wheel.scheduleTimer(deadlineMs);
+        idsByKey.put(key, id);
+        keysById.put(id, key);
+        tasksById.put(id, task);
+        earliestDeadline = Math.min(earliestDeadline, deadlineMs);
+    }
+
+    void cancel(final CoordinatorKey key)
+    {
+        final Long id = idsByKey.remove(key);
+        if (id != null)
+        {
+            wheel.cancelTimer(id);
+            keysById.remove(id);
+            tasksById.remove(id);
+        }
+    }
+
+    boolean isScheduled(final CoordinatorKey key)
+    {
+        return idsByKey.containsKey(key);
+    }
+
+    /** @return the deadline of {@code key}'s timer, or -1 if none is set. */
+    long deadline(final CoordinatorKey key)
+    {
+        final Long id = idsByKey.get(key);
+        return id == null ? -1 : wheel.deadline(id);
+    }
+
+    int size()
+    {
+        return idsByKey.size();
+    }
+
+    /**
+     * @return a time at or before the earliest deadline (timers cancelled since may make it earlier than
+     *         needed), or {@link Long#MAX_VALUE} with no timer.
+     */
+    long earliestDeadline()
+    {
+        return idsByKey.isEmpty() ? Long.MAX_VALUE : earliestDeadline;
+    }
+
+    /**
+     * Hand every timer whose deadline has passed to {@code expired}, in wheel order; each is removed before
+     * it is handed over, so the action may set the same key again.
+     *
+     * @return how many expired.
+     */
+    int poll(final long nowMs, final BiConsumer<CoordinatorKey, CoordinatorOperation<?>> expired)
+    {
+        if (idsByKey.isEmpty() || nowMs < earliestDeadline)
+        {
+            return 0;
+        }
+        final long span = (long)TICKS_PER_WHEEL * wheel.tickResolution();
+        if (nowMs - wheel.currentTickTime() > span)
+        {
+            wheel.currentTickTime(nowMs - span);
+        }
+        int count = 0;
+        final java.util.ArrayList<Long> due = new java.util.ArrayList<>();
+        // Each poll visits the current tick's slot, then moves to the next tick if that one has begun: done
+        // when a poll neither expires anything nor moves on (the tick of nowMs has been visited).
+        while (wheel.timerCount() > 0)
+        {
+            final long tickBefore = wheel.currentTickTime();
+            final int found = wheel.poll(nowMs, (timeUnit, now, timerId) -> due.add(timerId), EXPIRY_LIMIT);
+            if (found == 0 && wheel.currentTickTime() == tickBefore)
+            {
+                break;
+            }
+        }
+        for (final long id : due)
+        {
+            final CoordinatorKey key = keysById.remove(id);
+            final CoordinatorOperation<?> task = tasksById.remove(id);
+            if (key != null)
+            {
+                idsByKey.remove(key);
+                count++;
+                expired.accept(key, task);
+            }
+        }
+        earliestDeadline = Long.MAX_VALUE;
+        wheel.forEach((deadline, timerId) -> earliestDeadline = Math.min(earliestDeadline, deadline));
+        return count;
+    }
+}

@@ -11,7 +11,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -85,9 +84,8 @@ class KafkajsInteropTest
         assertKafkaClientsReadsWhatKafkajsWrote(topic);
     }
 
-    /** kafkajs's public consumer works only in a group: excluded until the listener serves consumer groups. */
+    /** kafkajs's public consumer, which works only in a group: the classic group protocol end to end. */
     @Test
-    @Tag("needs-consumer-groups")
     void kafkajsConsumerGroupReadsWhatItProduced() throws Exception
     {
         final String topic = "kafkajs-group";

@@ -79,7 +79,8 @@ def consumer_assign(text):
     kv = key_values(text)
     if not kv:
         return None
-    return {"records": int(kv["records"]), "rps": float(kv["nMsg.sec"]), "mbs": float(kv["MB.sec"])}
+    return {"records": int(kv["records"]), "rps": float(kv["nMsg.sec"]), "mbs": float(kv["MB.sec"]),
+            "fetches": kv.get("fetch.requests")}
 
 
 def e2e_tool(text):
@@ -243,8 +244,8 @@ def main():
     w("## Consumer: the acks=all topics read from the beginning")
     w("")
     w("| tool | partitions | Streamline records/s | MB/s | Kafka records/s | MB/s | ratio | target ≥ 2× | "
-      "broker CPU s, S / K | records per broker CPU-s, S / K | tool CPU s, S / K |")
-    w("|---|---:|---:|---:|---:|---:|---:|---|---|---|---|")
+      "broker CPU s, S / K | records per broker CPU-s, S / K | tool CPU s, S / K | fetch responses, S / K |")
+    w("|---|---:|---:|---:|---:|---:|---:|---|---|---|---|---|")
     for tool, label in (("consume-group", "ConsumerPerformance (group)"),
                         ("consume-assign", "AssignedConsumerPerformance (assign)")):
         for partitions in ("1", "8"):
@@ -257,9 +258,10 @@ def main():
                 r = res[b][0]
                 return (fmt_int(r["rps"]), "%.1f" % r["mbs"]) if r else (res[b][2], "")
             ss, ks = res["streamline"][1], res["kafka"][1]
-            w("| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s / %s |" % (
+            fetches = " / ".join((r or {}).get("fetches") or "—" for r in (s, k))
+            w("| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s / %s | %s |" % (
                 label, partitions, *thr("streamline"), *thr("kafka"), fmt_ratio(rr), verdict(rr, 2.0, True),
-                cpu(ss), cpu(ks), fmt_per_cpu(per_cpu(s, ss), per_cpu(k, ks)), tool_cpu(ss), tool_cpu(ks)))
+                cpu(ss), cpu(ks), fmt_per_cpu(per_cpu(s, ss), per_cpu(k, ks)), tool_cpu(ss), tool_cpu(ks), fetches))
     w("")
     w("ConsumerPerformance's rates are its fetch.nMsg.sec / fetch.MB.sec (the group join time taken out); "
       "AssignedConsumerPerformance's clock runs from the first poll to the last record.")

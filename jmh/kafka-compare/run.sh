@@ -24,8 +24,10 @@
 # unthrottled, the producer's defaults otherwise); ConsumerPerformance (a consumer group) and
 # AssignedConsumerPerformance (assign(), no group) over the acks=all topics; EndToEndLatency and LatencyProbe
 # (its loop at microsecond resolution) with acks=all on a 1-partition topic; then the broker's peak RSS
-# (VmHWM), and stop it. After each step: the broker's CPU time (utime + stime) and RSS. Durability: Kafka's
-# default, no fsync per write (log.flush.* unset), and Streamline with --fsync never.
+# (VmHWM), and stop it. After each step: the broker's CPU time (utime + stime), the tool's CPU time, the
+# broker's RSS; every second, the broker's VmRSS / RssAnon / RssFile (rss.tsv). Durability: Kafka's default,
+# no fsync per write (log.flush.* unset), and Streamline with --fsync never. Kafka 4.3.1 is the newest 4.x whose
+# broker and tools are both on Maven Central (see pom.xml).
 # Both brokers run with the same JVM flags: BROKER_HEAP plus kafka-run-class.sh's KAFKA_JVM_PERFORMANCE_OPTS
 # and GC logging. Raw outputs, per-step stats, GC logs and broker logs go to the results directory;
 # report.py writes results.md there (and prints it). Only the processes this script starts are stopped, by PID.

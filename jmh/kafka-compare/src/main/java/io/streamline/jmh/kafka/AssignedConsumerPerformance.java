@@ -4,6 +4,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -22,8 +25,9 @@ import java.util.Properties;
  * it needs no group coordinator and there is no join time to subtract. The clock starts after the seek,
  * before the first poll, and stops when {@code --num-records} records have been read.
  *
- * <p>Prints one line: {@code records=N bytes=B elapsed.ms=T MB.sec=X nMsg.sec=Y} (MB = 2^20 bytes, as
- * {@code ConsumerPerformance}); exits with 1 if fewer records arrived before {@code --timeout} ms passed
+ * <p>Prints one line: {@code records=N bytes=B elapsed.ms=T MB.sec=X nMsg.sec=Y fetch.requests=F fetch.bytes=Z}
+ * (MB = 2^20 bytes, as {@code ConsumerPerformance}; the last two are the consumer's {@code fetch-total} and
+ * {@code bytes-consumed-total} metrics: fetch responses and the record bytes they carried); exits with 1 if fewer records arrived before {@code --timeout} ms passed
  * without any.
  *
  * <pre>
@@ -35,6 +39,20 @@ public final class AssignedConsumerPerformance
 {
     private AssignedConsumerPerformance()
     {
+    }
+
+    /** A total of the consumer's fetch-manager-metrics group (fetch responses, bytes in them), or NaN. */
+    private static double fetchMetric(final KafkaConsumer<byte[], byte[]> consumer, final String name)
+    {
+        for (final Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet())
+        {
+            if (e.getKey().group().equals("consumer-fetch-manager-metrics") && e.getKey().name().equals(name) &&
+                e.getKey().tags().size() == 1)
+            {
+                return ((Number)e.getValue().metricValue()).doubleValue();
+            }
+        }
+        return Double.NaN;
     }
 
     /**
@@ -92,8 +110,9 @@ public final class AssignedConsumerPerformance
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
             final double mb = bytes / (1024.0 * 1024.0);
-            System.out.printf(Locale.ROOT, "records=%d bytes=%d elapsed.ms=%.1f MB.sec=%.4f nMsg.sec=%.1f%n",
-                records, bytes, seconds * 1000, mb / seconds, records / seconds);
+            System.out.printf(Locale.ROOT, "records=%d bytes=%d elapsed.ms=%.1f MB.sec=%.4f nMsg.sec=%.1f " +
+                "fetch.requests=%.0f fetch.bytes=%.0f%n", records, bytes, seconds * 1000, mb / seconds, records / seconds,
+                fetchMetric(consumer, "fetch-total"), fetchMetric(consumer, "bytes-consumed-total"));
             if (records < wanted)
             {
                 System.err.printf(Locale.ROOT, "only %d of %d records: none came for %d ms%n", records, wanted, timeoutMs);

@@ -35,7 +35,9 @@ public final class RecordReader
     private static final int INITIAL_DECOMPRESSION_CAPACITY = 64 * 1024;
 
     private final Record record = new Record();
-    private final GrowableBuffer decompressed;
+    private final int maxUncompressedBytes;
+    /** Created on the first compressed batch: readers of uncompressed batches allocate nothing. */
+    private GrowableBuffer decompressed;
     private final CompressionCodec[] codecs = new CompressionCodec[CompressionType.values().length];
     private ByteBuffer recordsBuffer;
     private int position;
@@ -56,8 +58,12 @@ public final class RecordReader
      */
     public RecordReader(final int maxUncompressedBytes)
     {
-        decompressed = new GrowableBuffer(Math.min(INITIAL_DECOMPRESSION_CAPACITY, maxUncompressedBytes),
-            maxUncompressedBytes);
+        if (maxUncompressedBytes < 0 || maxUncompressedBytes > GrowableBuffer.MAX_ARRAY_LENGTH)
+        {
+            throw new IllegalArgumentException("maxUncompressedBytes=" + maxUncompressedBytes + " must be in 0.." +
+                GrowableBuffer.MAX_ARRAY_LENGTH);
+        }
+        this.maxUncompressedBytes = maxUncompressedBytes;
     }
 
     /**
@@ -110,6 +116,11 @@ public final class RecordReader
         }
         else
         {
+            if (decompressed == null)
+            {
+                decompressed = new GrowableBuffer(Math.min(INITIAL_DECOMPRESSION_CAPACITY, maxUncompressedBytes),
+                    maxUncompressedBytes);
+            }
             end = codec(compression).decompress(buffer, recordsStart, batchEnd - recordsStart, decompressed);
             recordsBuffer = decompressed.view();
             position = 0;

@@ -231,4 +231,22 @@ class BatchValidatorTest
         garbled[RECORDS + 4] ^= 0x01;
         reject(reseal(garbled), CORRUPT_RECORD, "lz4");
     }
+
+    /** A validator per request (as the Kafka listener makes one) costs nothing for uncompressed batches. */
+    @Test
+    void validatingUncompressedBatchesNeedsNoDecompressionBuffer()
+    {
+        final byte[] bytes = good(CompressionType.NONE, 3);
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long thread = Thread.currentThread().getId();
+        new BatchValidator().validate(new RecordBatch().wrap(ByteBuffer.wrap(bytes), 0), bytes.length, bytes.length);
+        final long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 16; i++)
+        {
+            new BatchValidator().validate(new RecordBatch().wrap(ByteBuffer.wrap(bytes), 0), bytes.length, bytes.length);
+        }
+        final long perValidation = (threads.getThreadAllocatedBytes(thread) - before) / 16;
+        assertTrue(perValidation < 4096, "allocated " + perValidation + " bytes per validation");
+    }
 }

@@ -112,6 +112,11 @@ public final class Producer<K, V> implements AutoCloseable
         try
         {
             final Topic topic = engine.topicOrCreate(record.topic());
+            if (topic.isInternal())
+            {
+                throw new StreamlineException(ErrorCode.INVALID_TOPIC_EXCEPTION,
+                    "Cannot append to internal topic " + topic.name());
+            }
             final byte[] key = keySerializer.serialize(record.topic(), record.key());
             final byte[] value = valueSerializer.serialize(record.topic(), record.value());
             final RecordHeaders headers = toHeaders(record.headers());

@@ -91,6 +91,24 @@ class BadInputTest
         assertThrows(ClosedException.class, closed::admin);
     }
 
+    @Test
+    void theNativeProducerCannotWriteToInternalTopics() throws Exception
+    {
+        try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().build())
+        {
+            engine.admin().createTopic("t", 1);
+            engine.groupCoordinator().commitOffsets(new io.streamline.group.OffsetCommit.Request("g", -1, "", null,
+                List.of(new io.streamline.group.OffsetCommit.Partition("t", 0, 5, -1, "")))).get();
+            final long end = engine.topicManager().require("__consumer_offsets").partition(0).logEndOffset();
+            try (Producer<String, String> producer = engine.producer(Serdes.stringSerializer(), Serdes.stringSerializer()))
+            {
+                assertEquals(ErrorCode.INVALID_TOPIC_EXCEPTION,
+                    cause(() -> producer.send("__consumer_offsets", "k", "v").join()));
+            }
+            assertEquals(end, engine.topicManager().require("__consumer_offsets").partition(0).logEndOffset());
+        }
+    }
+
     private static ErrorCode cause(final Executable action)
     {
         final CompletionException ex = assertThrows(CompletionException.class, action);

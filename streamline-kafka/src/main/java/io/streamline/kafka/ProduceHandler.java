@@ -112,6 +112,13 @@ final class ProduceHandler
                         Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     continue;
                 }
+                if (topic.isInternal())
+                {
+                    // As Kafka: only the coordinators write their topics; a foreign record would break their replay.
+                    out.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code())
+                        .setErrorMessage("Cannot append to internal topic " + topic.name());
+                    continue;
+                }
                 final ByteBuffer batches = KafkaRecords.bytes(p.records());
                 if (batches == null || !batches.hasRemaining())
                 {

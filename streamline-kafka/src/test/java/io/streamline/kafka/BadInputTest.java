@@ -136,4 +136,28 @@ class BadInputTest
         assertClosedAfter(java.util.Arrays.copyOf(frame.array(), frame.position()));
         assertEquals(0, engine.topicManager().topic("old").partition(0).logEndOffset());
     }
+
+    @Test
+    void produceToAnInternalTopicIsRefusedAndStoresNothing() throws Exception
+    {
+        // A commit makes the group coordinator create its topic.
+        engine.topicManager().createTopic("t", 1, java.util.Map.of());
+        engine.groupCoordinator().commitOffsets(new io.streamline.group.OffsetCommit.Request("g", -1, "", null,
+            java.util.List.of(new io.streamline.group.OffsetCommit.Partition("t", 0, 5, -1, "")))).get();
+        final io.streamline.log.PartitionLog offsets = engine.topicManager().require("__consumer_offsets").partition(0);
+        final long end = offsets.logEndOffset();
+        final org.apache.kafka.common.message.ProduceRequestData request =
+            new org.apache.kafka.common.message.ProduceRequestData().setAcks((short)-1).setTimeoutMs(5000);
+        request.topicData().add(new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData()
+            .setName("__consumer_offsets").setPartitionData(java.util.List.of(
+                new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
+                    org.apache.kafka.common.record.internal.MemoryRecords.withRecords(
+                        org.apache.kafka.common.compress.Compression.NONE,
+                        new org.apache.kafka.common.record.internal.SimpleRecord("junk".getBytes(StandardCharsets.UTF_8)))))));
+        final org.apache.kafka.common.message.ProduceResponseData response = healthy.call(ApiKeys.PRODUCE, (short)11, request);
+        assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(),
+            response.responses().iterator().next().partitionResponses().get(0).errorCode());
+        assertEquals(end, offsets.logEndOffset());
+        assertHealthy();
+    }
 }

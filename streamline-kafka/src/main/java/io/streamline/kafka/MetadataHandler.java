@@ -55,6 +55,12 @@ final class MetadataHandler
         final boolean allowCreate = version < 4 || request.allowAutoTopicCreation();
         for (final MetadataRequestData.MetadataRequestTopic wanted : request.topics())
         {
+            if (wanted.name() == null && version < 12)
+            {
+                // Names are not nullable before v12: the response could not carry one. Kafka: INVALID_REQUEST.
+                response.topics().add(error("", Uuid.ZERO_UUID, Errors.INVALID_REQUEST.code()));
+                continue;
+            }
             if (wanted.name() == null)
             {
                 final Topic topic = Topics.byId(engine, wanted.topicId());

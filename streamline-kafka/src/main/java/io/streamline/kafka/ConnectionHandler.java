@@ -2,8 +2,10 @@ package io.streamline.kafka;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -18,7 +20,9 @@ import java.util.ArrayDeque;
  * One connection's requests, handled on its I/O thread one at a time: Kafka clients rely on responses
  * coming back in request order. While a request waits (a long-polling Fetch) the connection stops
  * reading and frames already decoded are queued; they are handled, in order, once it is answered.
- * Any failure while handling a request is logged once and closes this connection only.
+ * Any failure while handling a request is logged once and closes this connection only. A frame with an
+ * impossible length behind a waiting request closes the connection once the requests before it are
+ * answered, in order, as Kafka does (it reads no further frame until the previous one is answered).
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter
 {
@@ -28,6 +32,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Request inFlight;
+    private Throwable failWhenAnswered;
+    private boolean closing;
 
     ConnectionHandler(final KafkaApis apis)
     {
@@ -44,6 +50,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
         final ByteBuf frame = (ByteBuf)msg;
+        if (failWhenAnswered != null || closing)
+        {
+            frame.release(); // Bytes after a bad frame are no requests.
+            return;
+        }
         if (inFlight != null)
         {
             queued.add(frame);
@@ -91,15 +102,28 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
         {
             handle(queued.poll());
         }
+        if (inFlight == null && failWhenAnswered != null)
+        {
+            fail(failWhenAnswered);
+            return;
+        }
         if (inFlight == null && ctx.channel().isActive() && !ctx.channel().config().isAutoRead())
         {
             ctx.channel().config().setAutoRead(true);
         }
     }
 
-    /** Called on the I/O thread: close this connection after a request it cannot answer. */
+    /**
+     * Called on the I/O thread: close this connection after a request it cannot answer. Nothing more is
+     * read or handled; answers already written are flushed first, so earlier requests keep their answers.
+     */
     void fail(final Throwable cause)
     {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
         if (ctx.channel().isActive())
         {
             LOG.warn("Closing Kafka connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
@@ -110,7 +134,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
         }
         inFlight = null;
         releaseQueued();
-        ctx.close();
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     ChannelHandlerContext context()
@@ -136,6 +161,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
+        if (cause instanceof DecoderException && inFlight != null)
+        {
+            if (failWhenAnswered == null)
+            {
+                failWhenAnswered = cause;
+            }
+            return;
+        }
         fail(cause);
     }
 

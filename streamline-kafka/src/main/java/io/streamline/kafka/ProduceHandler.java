@@ -76,11 +76,11 @@ final class ProduceHandler
                 }
                 catch (final InvalidBatchException ex)
                 {
-                    out.setErrorCode(errorCode(ex, batch)).setErrorMessage(ex.getMessage());
+                    out.setErrorCode(errorCode(ex, batch)).setErrorMessage(Topics.message(ex));
                 }
                 catch (final RuntimeException ex)
                 {
-                    out.setErrorCode(Topics.code(ex)).setErrorMessage(ex.getMessage());
+                    out.setErrorCode(Topics.code(ex)).setErrorMessage(Topics.message(ex));
                 }
             }
         }

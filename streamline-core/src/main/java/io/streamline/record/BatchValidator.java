@@ -11,10 +11,10 @@ import static io.streamline.record.RecordBatchDescriptor.*;
  * storing batches verbatim must make instead. In order, each failure with its own
  * {@link InvalidBatchException.Reason}:
  * <ol>
- * <li>the header fits the bytes available and {@code batchLength} is at least the header (BAD_LENGTH);</li>
+ * <li>the header fits the bytes available, {@code batchLength} is at least the header and the batch fits the
+ * bytes available (BAD_LENGTH): a length that claims more bytes than arrived is damage, not a large batch;</li>
  * <li>{@code sizeInBytes} is at most {@code maxMessageBytes} (TOO_LARGE);</li>
- * <li>the batch fits the bytes available (BAD_LENGTH), magic is 2 (BAD_MAGIC), the CRC32C matches
- * (CRC_MISMATCH): {@link RecordBatch#validateHeader(int)};</li>
+ * <li>magic is 2 (BAD_MAGIC), the CRC32C matches (CRC_MISMATCH): {@link RecordBatch#validateHeader(int)};</li>
  * <li>the codec id is 0-4 (UNKNOWN_COMPRESSION);</li>
  * <li>from a client, the batch is not a control batch (CONTROL_BATCH_FROM_CLIENT);</li>
  * <li>{@code lastOffsetDelta} is at least 0 (INCONSISTENT_OFFSETS), {@code recordCount} at least 1
@@ -97,6 +97,11 @@ public final class BatchValidator
         {
             throw new InvalidBatchException(InvalidBatchException.Reason.BAD_LENGTH,
                 "batchLength=" + batchLength + " is less than " + MIN_BATCH_LENGTH);
+        }
+        if (batchLength > available - LOG_OVERHEAD)
+        {
+            throw new InvalidBatchException(InvalidBatchException.Reason.BAD_LENGTH,
+                "batchLength=" + batchLength + " runs past the available " + (available - LOG_OVERHEAD) + " bytes");
         }
         final long sizeInBytes = (long)LOG_OVERHEAD + batchLength;
         if (sizeInBytes > maxMessageBytes)

@@ -115,6 +115,14 @@ class BatchValidatorTest
     }
 
     @Test
+    void aLengthRunningPastTheBytesIsBadLengthEvenAboveTheLimit()
+    {
+        final byte[] bytes = good(CompressionType.NONE, 2);
+        ByteBuffer.wrap(bytes).putInt(8, 1024 * 1024 + 1);
+        reject(bytes, bytes.length, 1024 * 1024, true, BAD_LENGTH, "batchLength=1048577", "runs past");
+    }
+
+    @Test
     void tooLargeOnceDecompressed()
     {
         final byte[] bytes = streamline.write(BatchData.spec(CompressionType.ZSTD, 0, -1, -1, (short)-1, -1, false, -1,

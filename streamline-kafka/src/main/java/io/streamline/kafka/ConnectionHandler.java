@@ -1,10 +1,13 @@
 package io.streamline.kafka;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +21,9 @@ import java.util.ArrayDeque;
  * not yet taken by the client exceed the channel's write-buffer high-water mark, the connection stops
  * reading; frames already decoded are queued and handled, in order, once it can go on. So a client that
  * sends requests but does not read the answers holds at most that bound of responses in memory.
- * Any failure while handling a request is logged once and closes this connection only.
+ * Any failure while handling a request is logged once and closes this connection only. A frame with an
+ * impossible length behind requests not yet answered closes the connection once they are answered, in
+ * order, as Kafka does (it reads no further frame until the previous one is answered).
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter
 {
@@ -29,6 +34,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     private ChannelHandlerContext ctx;
     private Request inFlight;
     private boolean handling;
+    private Throwable failWhenAnswered;
+    private boolean closing;
 
     ConnectionHandler(final KafkaApis apis)
     {
@@ -45,6 +52,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
         final ByteBuf frame = (ByteBuf)msg;
+        if (failWhenAnswered != null || closing)
+        {
+            frame.release(); // Bytes after a bad frame are no requests.
+            return;
+        }
         if (inFlight != null || !queued.isEmpty() || !ctx.channel().isWritable())
         {
             queued.add(frame);
@@ -130,25 +142,43 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
 
     /**
      * Handle queued frames while nothing is in flight and the client keeps up, then read again if it
-     * may. A loop, not recursion: requests answered while being handled return here.
+     * may, or close if a bad frame came after them. A loop, not recursion: requests answered while being
+     * handled return here.
      */
     private void drain()
     {
         final Channel channel = ctx.channel();
-        while (inFlight == null && !queued.isEmpty() && channel.isActive() && channel.isWritable())
+        while (inFlight == null && !queued.isEmpty() && !closing && channel.isActive() && channel.isWritable())
         {
             handle(queued.poll());
         }
-        final boolean canRead = inFlight == null && queued.isEmpty() && channel.isWritable();
+        if (closing)
+        {
+            return;
+        }
+        if (inFlight == null && queued.isEmpty() && failWhenAnswered != null)
+        {
+            fail(failWhenAnswered);
+            return;
+        }
+        final boolean canRead = inFlight == null && queued.isEmpty() && channel.isWritable() && failWhenAnswered == null;
         if (channel.isActive() && canRead != channel.config().isAutoRead())
         {
             channel.config().setAutoRead(canRead);
         }
     }
 
-    /** Called on the I/O thread: close this connection after a request it cannot answer. */
+    /**
+     * Called on the I/O thread: close this connection after a request it cannot answer. Nothing more is
+     * read or handled; answers already written are flushed first, so earlier requests keep their answers.
+     */
     void fail(final Throwable cause)
     {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
         if (ctx.channel().isActive())
         {
             LOG.warn("Closing Kafka connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
@@ -157,9 +187,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
                 LOG.debug("Cause", cause);
             }
         }
+        final Request request = inFlight;
         inFlight = null;
+        if (request != null)
+        {
+            request.cancel(); // A waiting Fetch stops waiting.
+        }
         releaseQueued();
-        ctx.close();
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     ChannelHandlerContext context()
@@ -170,6 +206,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
+        if (cause instanceof DecoderException && (inFlight != null || !queued.isEmpty()))
+        {
+            if (failWhenAnswered == null)
+            {
+                failWhenAnswered = cause;
+            }
+            return;
+        }
         fail(cause);
     }
 

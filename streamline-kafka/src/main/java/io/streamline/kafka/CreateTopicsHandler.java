@@ -101,11 +101,11 @@ final class CreateTopicsHandler
             }
             catch (final StreamlineException ex)
             {
-                result.setErrorCode(ex.errorCode().code()).setErrorMessage(ex.getMessage());
+                result.setErrorCode(ex.errorCode().code()).setErrorMessage(Topics.message(ex));
             }
             catch (final IllegalArgumentException ex)
             {
-                result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(ex.getMessage());
+                result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(Topics.message(ex));
             }
         }
         return response;

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Fetch v4-18 (v13+ names topics by id). Returns stored batches as they are, below the high watermark,
  * written to the socket straight from the stored bytes (the mapped segment) without a copy through the heap,
- * within the request's {@code max_bytes} and each partition's max bytes (the first batch found is always
+ * within the request's {@code max_bytes} (at most {@link #FETCH_MAX_BYTES}) and each partition's max bytes (the first batch found is always
  * returned, as Kafka does, so a consumer can make progress). If fewer than {@code min_bytes} are found
  * the request waits up to {@code max_wait_ms}, woken by appends to the partitions it asked for.
  * Fetch sessions are not kept: every answer says "no session" (session id 0), so clients send full
@@ -31,6 +31,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class FetchHandler
 {
+    /**
+     * Kafka's broker default {@code fetch.max.bytes}, which caps a request's {@code max_bytes}: without it a
+     * Fetch naming one partition thousands of times would build a response of gigabytes.
+     */
+    static final int FETCH_MAX_BYTES = 55 * 1024 * 1024;
+
     private final StreamlineEngine engine;
 
     FetchHandler(final StreamlineEngine engine)
@@ -64,7 +70,7 @@ final class FetchHandler
         final boolean byId = version >= 13;
         // A follower's fetch: Streamline has no replicas, so no broker is a follower of any partition.
         final boolean fromReplica = (version >= 15 ? request.replicaState().replicaId() : request.replicaId()) >= 0;
-        int remaining = Math.max(0, request.maxBytes());
+        int remaining = Math.max(0, Math.min(request.maxBytes(), FETCH_MAX_BYTES));
         for (final FetchRequestData.FetchTopic wanted : request.topics())
         {
             final Topic topic = byId ? Topics.byId(engine, wanted.topicId()) : Topics.byName(engine, wanted.topic());

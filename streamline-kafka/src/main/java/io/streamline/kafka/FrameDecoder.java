@@ -11,7 +11,9 @@ import java.util.List;
  * Splits the byte stream into Kafka request frames: a 4-byte big-endian length, then that many bytes.
  * The length is checked against the limit as soon as its 4 bytes arrive, before any byte of the frame is
  * waited for or allocated; a negative, zero or too large length fails the connection.
- * Emits retained slices of the cumulation buffer: no copy.
+ * Emits retained slices of the cumulation buffer: no copy. Bytes of frames already handled are dropped
+ * before the buffer would grow, so it never holds more than one partial frame and one socket read,
+ * however fast a client pipelines (Netty's default cumulator keeps them for up to 16 reads).
  */
 final class FrameDecoder extends ByteToMessageDecoder
 {
@@ -20,6 +22,14 @@ final class FrameDecoder extends ByteToMessageDecoder
     FrameDecoder(final int maxFrameBytes)
     {
         this.maxFrameBytes = maxFrameBytes;
+        setCumulator((alloc, cumulation, in) ->
+        {
+            if (cumulation.readerIndex() > 0 && cumulation.refCnt() == 1 && in.readableBytes() > cumulation.writableBytes())
+            {
+                cumulation.discardReadBytes();
+            }
+            return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+        });
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.streamline.kafka;
 import io.streamline.embedded.spi.KafkaListenerProvider;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -52,7 +53,8 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
     private final String host;
     private final int port;
 
-    private KafkaListener(final StreamlineEngine engine, final String host, final int port, final int maxFrameBytes)
+    private KafkaListener(final StreamlineEngine engine, final String host, final int port, final int maxFrameBytes,
+        final ByteBufAllocator allocator)
     {
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(
@@ -68,6 +70,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                     new WriteBufferWaterMark(MAX_PENDING_RESPONSE_BYTES / 2, MAX_PENDING_RESPONSE_BYTES))
+                .childOption(ChannelOption.ALLOCATOR, allocator)
                 .childHandler(new ChannelInitializer<SocketChannel>()
                 {
                     @Override
@@ -127,13 +130,21 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
     public static KafkaListener start(final StreamlineEngine engine, final String host, final int port,
         final int maxFrameBytes)
     {
+        return start(engine, host, port, maxFrameBytes, ByteBufAllocator.DEFAULT);
+    }
+
+    /** As {@link #start(StreamlineEngine, String, int, int)}, with the allocator of every connection's buffers. */
+    static KafkaListener start(final StreamlineEngine engine, final String host, final int port,
+        final int maxFrameBytes, final ByteBufAllocator allocator)
+    {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(allocator, "allocator");
         if (maxFrameBytes <= 0)
         {
             throw new IllegalArgumentException("maxFrameBytes=" + maxFrameBytes + " must be positive");
         }
-        return new KafkaListener(engine, host, port, maxFrameBytes);
+        return new KafkaListener(engine, host, port, maxFrameBytes, allocator);
     }
 
     /** @return the address the listener is bound to, as advertised in Metadata. */

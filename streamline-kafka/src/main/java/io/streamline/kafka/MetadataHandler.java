@@ -10,7 +10,9 @@ import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Metadata v0-13: one broker, node 0 at the listener's address, leader of every partition, with real
@@ -53,8 +55,21 @@ final class MetadataHandler
             return response;
         }
         final boolean allowCreate = version < 4 || request.allowAutoTopicCreation();
+        final Set<Object> answered = new HashSet<>();
         for (final MetadataRequestData.MetadataRequestTopic wanted : request.topics())
         {
+            // A topic asked for twice is described once, as Kafka does: the response's topic collection is
+            // keyed by name, and each duplicate would cost a scan of the ones before it.
+            if (!answered.add(wanted.name() != null ? wanted.name() : wanted.topicId()))
+            {
+                continue;
+            }
+            if (wanted.name() == null && version < 12)
+            {
+                // Names are not nullable before v12: the response could not carry one. Kafka: INVALID_REQUEST.
+                response.topics().add(error("", Uuid.ZERO_UUID, Errors.INVALID_REQUEST.code()));
+                continue;
+            }
             if (wanted.name() == null)
             {
                 final Topic topic = Topics.byId(engine, wanted.topicId());

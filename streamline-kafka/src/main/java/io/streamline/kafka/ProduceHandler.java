@@ -141,14 +141,29 @@ final class ProduceHandler
                 }
                 catch (final InvalidBatchException ex)
                 {
-                    out.setErrorCode(ex.errorCode().code()).setErrorMessage(ex.getMessage());
+                    out.setErrorCode(errorCode(ex, batch)).setErrorMessage(Topics.message(ex));
                 }
                 catch (final RuntimeException ex)
                 {
-                    out.setErrorCode(Topics.code(ex)).setErrorMessage(ex.getMessage());
+                    out.setErrorCode(Topics.code(ex)).setErrorMessage(Topics.message(ex));
                 }
             }
         }
         return request.acks() == 0 ? null : response;
+    }
+
+    /**
+     * Kafka's error for a batch that failed validation. A wrong magic is INVALID_RECORD for 0 and 1 (Kafka's
+     * "only magic version 2" for Produce v3+) and CORRUPT_MESSAGE for any other value (no batch format has
+     * it), not the UNSUPPORTED_FOR_MESSAGE_FORMAT the engine reports.
+     */
+    private static short errorCode(final InvalidBatchException ex, final RecordBatch failed)
+    {
+        if (ex.reason() == InvalidBatchException.Reason.BAD_MAGIC)
+        {
+            final byte magic = failed.magic();
+            return magic == 0 || magic == 1 ? Errors.INVALID_RECORD.code() : Errors.CORRUPT_MESSAGE.code();
+        }
+        return ex.errorCode().code();
     }
 }

@@ -64,6 +64,17 @@ final class Topics
         return currentLeaderEpoch > LEADER_EPOCH ? Errors.UNKNOWN_LEADER_EPOCH.code() : Errors.FENCED_LEADER_EPOCH.code();
     }
 
+    /**
+     * @return the exception's message for an error_message field, cut to 1,000 characters: a message that
+     * quotes a client's 32 KiB topic name would not fit the field's 32,767 bytes, and the response could
+     * not be written.
+     */
+    static String message(final RuntimeException ex)
+    {
+        final String message = ex.getMessage();
+        return message == null || message.length() <= 1000 ? message : message.substring(0, 1000) + "...";
+    }
+
     /** @return the Kafka error code of an exception from the engine. */
     static short code(final RuntimeException ex)
     {

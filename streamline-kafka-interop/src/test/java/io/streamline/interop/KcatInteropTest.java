@@ -163,6 +163,32 @@ class KcatInteropTest
         assertEquals(Map.of(0, "0", 1, "0", 2, "0", 3, "0"), partitionLeaders(one, "listed"));
     }
 
+    /**
+     * kcat's balanced consumer (-G): librdkafka joins a classic group, is assigned every partition, reads to the
+     * end and commits; a second run of the same group reads only what was produced since.
+     */
+    @Test
+    void balancedConsumerCommitsAndResumesFromItsOffsets() throws Exception
+    {
+        final String topic = "balanced";
+        engine.admin().createTopic(topic, PARTITIONS);
+        final List<String> first = lines();
+        run(List.of(kcat.toString(), "-P", "-b", engine.kafkaBootstrapServers(), "-t", topic, "-K:"),
+            String.join("\n", first) + "\n").requireSuccess();
+        final List<String> consume = List.of(kcat.toString(), "-b", engine.kafkaBootstrapServers(), "-G", "kcat-group",
+            topic, "-e", "-f", "%k:%s\n", "-X", "auto.offset.reset=earliest");
+        assertSameLinesInKeyOrder(first, run(consume, null).requireSuccess().stdout());
+
+        final List<String> more = new ArrayList<>();
+        for (int i = 0; i < 40; i++)
+        {
+            more.add("key-" + (i % 17) + ":later " + i);
+        }
+        run(List.of(kcat.toString(), "-P", "-b", engine.kafkaBootstrapServers(), "-t", topic, "-K:"),
+            String.join("\n", more) + "\n").requireSuccess();
+        assertSameLinesInKeyOrder(more, run(consume, null).requireSuccess().stdout());
+    }
+
     private void produceAndConsumeKeyedLines(final String codec, final boolean idempotent, final int compressionId)
         throws Exception
     {

@@ -91,7 +91,15 @@ public enum ErrorCode
     /** A record is invalid (for example its offsets or sequence fields are inconsistent). */
     INVALID_RECORD(87),
     /** The topic id is not known. */
-    UNKNOWN_TOPIC_ID(100);
+    UNKNOWN_TOPIC_ID(100),
+    /** A consumer-protocol member's epoch is not its current one: it must rejoin with epoch 0. */
+    FENCED_MEMBER_EPOCH(110),
+    /** A static member's previous incarnation still holds partitions. */
+    UNRELEASED_INSTANCE_ID(111),
+    /** The server-side assignor the member named is not configured. */
+    UNSUPPORTED_ASSIGNOR(112),
+    /** An offset commit carried a member epoch that is not the member's current one. */
+    STALE_MEMBER_EPOCH(113);
 
     private final short code;
 

@@ -58,6 +58,17 @@ final class ClassicJoinHandler
             {
                 return effects.respond(JoinGroup.Response.error(ErrorCode.INVALID_SESSION_TIMEOUT, memberId));
             }
+            final ConsumerGroup consumerGroup = state.consumerGroup(request.groupId());
+            if (consumerGroup != null)
+            {
+                if (!consumerGroup.members().isEmpty())
+                {
+                    // Kafka's answer to a classic member joining a consumer-protocol group with members.
+                    return effects.respond(JoinGroup.Response.error(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId));
+                }
+                // An empty consumer group becomes a classic group; its offsets stay.
+                effects.record(new ConsumerGroupRecord(request.groupId(), null));
+            }
             final boolean unknownMember = memberId.isEmpty();
             final ClassicGroup current = state.group(request.groupId());
             if (current == null && !unknownMember)

@@ -25,7 +25,11 @@ record CoordinatorKey(Kind kind, String groupId, String memberId)
         /** Timer: a member's session (or a new or pending member's join) expiry. */
         HEARTBEAT,
         /** Timer: the periodic expiry of old offsets. */
-        OFFSET_RETENTION
+        OFFSET_RETENTION,
+        /** Timer: a consumer-protocol member's session expiry. */
+        CONSUMER_SESSION,
+        /** Timer: the deadline for a consumer-protocol member to give up revoked partitions (its rebalance timeout). */
+        REVOCATION
     }
 
     static CoordinatorKey join(final String groupId, final String memberId)
@@ -46,6 +50,16 @@ record CoordinatorKey(Kind kind, String groupId, String memberId)
     static CoordinatorKey syncPhase(final String groupId)
     {
         return new CoordinatorKey(Kind.SYNC_PHASE, groupId, null);
+    }
+
+    static CoordinatorKey consumerSession(final String groupId, final String memberId)
+    {
+        return new CoordinatorKey(Kind.CONSUMER_SESSION, groupId, memberId);
+    }
+
+    static CoordinatorKey revocation(final String groupId, final String memberId)
+    {
+        return new CoordinatorKey(Kind.REVOCATION, groupId, memberId);
     }
 
     static CoordinatorKey heartbeat(final String groupId, final String memberId)

@@ -43,9 +43,12 @@ public final class CoordinatorRecordDescriptor
     public static final short OFFSET_COMMIT_TYPE = 1;
     /** Type of a classic group metadata record ({@link GroupMetadataDescriptor}). */
     public static final short GROUP_METADATA_TYPE = 2;
-    /** Reserved: KIP-848 consumer group metadata (group epoch). */
+    /**
+     * A KIP-848 consumer group as a whole ({@link ConsumerGroupDescriptor}): group and assignment epochs, members'
+     * subscriptions, target and current assignments.
+     */
     public static final short CONSUMER_GROUP_METADATA_TYPE = 3;
-    /** Reserved: KIP-848 consumer group member metadata (subscription). */
+    /** Reserved (one record per member's subscription is a possible later split of type 3). */
     public static final short CONSUMER_GROUP_MEMBER_METADATA_TYPE = 4;
     /** Reserved: KIP-848 target assignment metadata (assignment epoch). */
     public static final short CONSUMER_GROUP_TARGET_ASSIGNMENT_METADATA_TYPE = 5;

@@ -34,6 +34,18 @@ final class GroupAdminHandler
             final boolean classicWanted = request.typesFilter().isEmpty() ||
                 request.typesFilter().stream().anyMatch(t -> t.trim().equalsIgnoreCase(ListGroups.CLASSIC_TYPE));
             final List<ListGroups.Group> groups = new ArrayList<>();
+            final boolean consumerWanted = request.typesFilter().isEmpty() ||
+                request.typesFilter().stream().anyMatch(t -> t.trim().equalsIgnoreCase(ListGroups.CONSUMER_TYPE));
+            if (consumerWanted)
+            {
+                for (final ConsumerGroup group : state.consumerGroups().values())
+                {
+                    if (states.isEmpty() || states.contains(group.state().toLowerCase(Locale.ROOT)))
+                    {
+                        groups.add(new ListGroups.Group(group.groupId(), ListGroups.CONSUMER_TYPE, group.state(), ListGroups.CONSUMER_TYPE));
+                    }
+                }
+            }
             if (classicWanted)
             {
                 for (final ClassicGroup group : new TreeMap<>(state.groups()).values())
@@ -45,6 +57,7 @@ final class GroupAdminHandler
                     }
                 }
             }
+            groups.sort(java.util.Comparator.comparing(ListGroups.Group::groupId));
             return new Effects(now).respond(new ListGroups.Response(ErrorCode.NONE, groups));
         };
     }
@@ -67,6 +80,17 @@ final class GroupAdminHandler
         if (groupId == null)
         {
             return new DescribeGroups.Group(null, ErrorCode.INVALID_GROUP_ID, DEAD.displayName(), "", "", List.of());
+        }
+        final ConsumerGroup consumer = state.consumerGroup(groupId);
+        if (consumer != null)
+        {
+            final List<DescribeGroups.Member> members = new ArrayList<>();
+            for (final ConsumerGroupMember member : consumer.members().values())
+            {
+                members.add(new DescribeGroups.Member(member.memberId(), member.instanceId(), member.clientId(), member.clientHost(),
+                    ClassicGroupMember.EMPTY_BYTES, ClassicGroupMember.EMPTY_BYTES));
+            }
+            return new DescribeGroups.Group(groupId, ErrorCode.NONE, consumer.state(), ListGroups.CONSUMER_TYPE, consumer.assignor(), members);
         }
         final ClassicGroup group = state.group(groupId);
         if (group == null)
@@ -105,12 +129,20 @@ final class GroupAdminHandler
         {
             return ErrorCode.INVALID_GROUP_ID;
         }
+        final ConsumerGroup consumer = state.consumerGroup(groupId);
         final ClassicGroup group = state.group(groupId);
-        if (group == null || group.isInState(DEAD))
+        if (consumer != null)
+        {
+            if (!consumer.members().isEmpty())
+            {
+                return ErrorCode.NON_EMPTY_GROUP;
+            }
+        }
+        else if (group == null || group.isInState(DEAD))
         {
             return ErrorCode.GROUP_ID_NOT_FOUND;
         }
-        if (!group.isInState(EMPTY))
+        else if (!group.isInState(EMPTY))
         {
             return ErrorCode.NON_EMPTY_GROUP;
         }
@@ -120,6 +152,11 @@ final class GroupAdminHandler
             {
                 effects.record(new OffsetCommitRecord(groupId, topic.getKey(), partition, null));
             }
+        }
+        if (consumer != null)
+        {
+            effects.record(new ConsumerGroupRecord(groupId, null));
+            return ErrorCode.NONE;
         }
         final ClassicGroup dead = group.copy();
         dead.transitionTo(DEAD, "deleted", effects.now());

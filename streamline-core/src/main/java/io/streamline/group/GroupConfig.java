@@ -25,6 +25,13 @@ public final class GroupConfig
     /** Kafka's default {@code offsets.retention.check.interval.ms}: 10 minutes. */
     public static final long DEFAULT_OFFSETS_RETENTION_CHECK_INTERVAL_MS = 600_000;
 
+    /** Default {@code group.consumer.heartbeat.interval.ms}. */
+    public static final int DEFAULT_CONSUMER_HEARTBEAT_INTERVAL_MS = 5000;
+    /** Default {@code group.consumer.session.timeout.ms}. */
+    public static final int DEFAULT_CONSUMER_SESSION_TIMEOUT_MS = 45000;
+    /** Default {@code group.consumer.assignors}: uniform first, so it is the default. */
+    public static final java.util.List<String> DEFAULT_CONSUMER_ASSIGNORS = java.util.List.of(ConsumerAssignors.UNIFORM, ConsumerAssignors.RANGE);
+
     private final int initialRebalanceDelayMs;
     private final int minSessionTimeoutMs;
     private final int maxSessionTimeoutMs;
@@ -34,6 +41,9 @@ public final class GroupConfig
     private final long offsetsRetentionMs;
     private final long offsetsRetentionCheckIntervalMs;
     private final ThreadingMode threadingMode;
+    private final int consumerHeartbeatIntervalMs;
+    private final int consumerSessionTimeoutMs;
+    private final java.util.List<String> consumerAssignors;
 
     private GroupConfig(final Builder b)
     {
@@ -46,6 +56,9 @@ public final class GroupConfig
         this.offsetsRetentionMs = b.offsetsRetentionMs;
         this.offsetsRetentionCheckIntervalMs = b.offsetsRetentionCheckIntervalMs;
         this.threadingMode = b.threadingMode;
+        this.consumerHeartbeatIntervalMs = b.consumerHeartbeatIntervalMs;
+        this.consumerSessionTimeoutMs = b.consumerSessionTimeoutMs;
+        this.consumerAssignors = b.consumerAssignors;
     }
 
     /** @return a builder with the defaults. */
@@ -108,6 +121,24 @@ public final class GroupConfig
         return offsetsRetentionCheckIntervalMs;
     }
 
+    /** @return {@code group.consumer.heartbeat.interval.ms}: how often consumer-protocol members heartbeat. */
+    public int consumerHeartbeatIntervalMs()
+    {
+        return consumerHeartbeatIntervalMs;
+    }
+
+    /** @return {@code group.consumer.session.timeout.ms}: a consumer-protocol member silent this long is removed. */
+    public int consumerSessionTimeoutMs()
+    {
+        return consumerSessionTimeoutMs;
+    }
+
+    /** @return {@code group.consumer.assignors}: the server-side assignors by name; the first is the default. */
+    public java.util.List<String> consumerAssignors()
+    {
+        return consumerAssignors;
+    }
+
     /** @return which thread runs the coordinator. */
     public ThreadingMode threadingMode()
     {
@@ -121,7 +152,9 @@ public final class GroupConfig
             ", group.min.session.timeout.ms=" + minSessionTimeoutMs + ", group.max.session.timeout.ms=" + maxSessionTimeoutMs +
             ", group.max.size=" + maxSize + ", offset.metadata.max.bytes=" + offsetMetadataMaxBytes +
             ", offsets.retention.ms=" + offsetsRetentionMs + ", offsets.retention.check.interval.ms=" +
-            offsetsRetentionCheckIntervalMs + ", threading=" + threadingMode + '}';
+            offsetsRetentionCheckIntervalMs + ", group.consumer.heartbeat.interval.ms=" + consumerHeartbeatIntervalMs +
+            ", group.consumer.session.timeout.ms=" + consumerSessionTimeoutMs + ", group.consumer.assignors=" + consumerAssignors +
+            ", threading=" + threadingMode + '}';
     }
 
     /** Builder of {@link GroupConfig}. */
@@ -136,6 +169,9 @@ public final class GroupConfig
         private long offsetsRetentionMs = DEFAULT_OFFSETS_RETENTION_MS;
         private long offsetsRetentionCheckIntervalMs = DEFAULT_OFFSETS_RETENTION_CHECK_INTERVAL_MS;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+        private int consumerHeartbeatIntervalMs = DEFAULT_CONSUMER_HEARTBEAT_INTERVAL_MS;
+        private int consumerSessionTimeoutMs = DEFAULT_CONSUMER_SESSION_TIMEOUT_MS;
+        private java.util.List<String> consumerAssignors = DEFAULT_CONSUMER_ASSIGNORS;
 
         private Builder()
         {
@@ -220,6 +256,33 @@ public final class GroupConfig
         public Builder threadingMode(final ThreadingMode mode)
         {
             this.threadingMode = java.util.Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * @param intervalMs {@code group.consumer.heartbeat.interval.ms}, at least 1; default {@value GroupConfig#DEFAULT_CONSUMER_HEARTBEAT_INTERVAL_MS}.
+         * @param sessionMs  {@code group.consumer.session.timeout.ms}, above the interval; default {@value GroupConfig#DEFAULT_CONSUMER_SESSION_TIMEOUT_MS}.
+         * @return this.
+         */
+        public Builder consumerTimeoutsMs(final int intervalMs, final int sessionMs)
+        {
+            this.consumerHeartbeatIntervalMs = atLeast("group.consumer.heartbeat.interval.ms", intervalMs, 1);
+            this.consumerSessionTimeoutMs = atLeast("group.consumer.session.timeout.ms", sessionMs, intervalMs + 1);
+            return this;
+        }
+
+        /**
+         * @param names {@code group.consumer.assignors}: some of {@code uniform} and {@code range}, the first being the
+         *              default; default {@code uniform, range}.
+         * @return this.
+         */
+        public Builder consumerAssignors(final java.util.List<String> names)
+        {
+            if (names.isEmpty() || !ConsumerAssignors.NAMES.containsAll(names))
+            {
+                throw new IllegalArgumentException("group.consumer.assignors=" + names + " must name some of " + ConsumerAssignors.NAMES);
+            }
+            this.consumerAssignors = java.util.List.copyOf(names);
             return this;
         }
 

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
 
 /**
  * The group coordinator: consumer groups of the classic protocol (JoinGroup, SyncGroup, Heartbeat,
- * LeaveGroup) and committed offsets, with Kafka's semantics and error codes, for Kafka clients (through the
+ * LeaveGroup) and of the consumer protocol (KIP-848: ConsumerGroupHeartbeat, server-side assignment), and committed offsets, with Kafka's semantics and error codes, for Kafka clients (through the
  * listener) and the native API alike.
  * <p>
  * State: groups and offsets change only by replaying coordinator records ({@link GroupRecord}); the durable
@@ -55,6 +55,7 @@ public final class GroupCoordinator implements AutoCloseable
     private final ClassicMembershipHandler membership;
     private final OffsetHandler offsets;
     private final GroupAdminHandler admin;
+    private final ConsumerGroupHandler consumerGroups;
     private PartitionLog log;
 
     private GroupCoordinator(final TopicManager topics, final GroupConfig config, final EpochClock clock,
@@ -67,6 +68,7 @@ public final class GroupCoordinator implements AutoCloseable
         this.membership = new ClassicMembershipHandler(state, rebalance);
         this.offsets = new OffsetHandler(state, rebalance, topics);
         this.admin = new GroupAdminHandler(state);
+        this.consumerGroups = new ConsumerGroupHandler(state, config, topics);
         this.runtime = new CoordinatorRuntime(state, this::offsetsLog, clock, config.threadingMode(), recordListener);
         final Topic topic = topics.topic(TOPIC);
         if (topic != null)
@@ -147,6 +149,7 @@ public final class GroupCoordinator implements AutoCloseable
                 rebalance.rescheduleHeartbeat(effects, group.groupId(), member.memberId(), member.sessionTimeoutMs());
             }
         }
+        consumerGroups.started(effects);
         effects.schedule(new CoordinatorKey(CoordinatorKey.Kind.OFFSET_RETENTION, null, null),
             now + config.offsetsRetentionCheckIntervalMs(), offsets.expireOffsets());
         return effects.respond(null);
@@ -230,6 +233,31 @@ public final class GroupCoordinator implements AutoCloseable
     public CompletableFuture<LeaveGroup.Response> leaveGroup(final LeaveGroup.Request request)
     {
         return runtime.submit("LeaveGroup", membership.leave(request), code -> new LeaveGroup.Response(unknownIfTooLarge(code), List.of()));
+    }
+
+    /**
+     * ConsumerGroupHeartbeat of the consumer group protocol (KIP-848): join, heartbeat or leave a consumer group.
+     *
+     * @param request the request.
+     * @return the member's epoch and assignment, once the group's record is appended under the fsync policy.
+     */
+    public CompletableFuture<ConsumerGroupHeartbeat.Response> consumerGroupHeartbeat(final ConsumerGroupHeartbeat.Request request)
+    {
+        return runtime.submit("ConsumerGroupHeartbeat", consumerGroups.heartbeat(request),
+            code -> ConsumerGroupHeartbeat.Response.error(unknownIfTooLarge(code), null));
+    }
+
+    /**
+     * ConsumerGroupDescribe: consumer-protocol groups with their members and assignments.
+     *
+     * @param request the request.
+     * @return one description per requested group.
+     */
+    public CompletableFuture<ConsumerGroupDescribe.Response> consumerGroupDescribe(final ConsumerGroupDescribe.Request request)
+    {
+        return runtime.submit("ConsumerGroupDescribe", consumerGroups.describe(request), code -> new ConsumerGroupDescribe.Response(
+            request.groupIds().stream().map(id -> new ConsumerGroupDescribe.Group(id, unknownIfTooLarge(code), null, "Dead", -1, -1, "",
+                List.of())).toList()));
     }
 
     /**

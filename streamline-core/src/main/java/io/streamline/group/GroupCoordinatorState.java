@@ -14,6 +14,7 @@ import java.util.TreeMap;
 final class GroupCoordinatorState
 {
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     private final Map<String, Map<String, Map<Integer, OffsetAndMetadata>>> offsets = new HashMap<>();
 
     /**
@@ -34,6 +35,17 @@ final class GroupCoordinatorState
         {
             replayOffset(commit);
         }
+        else if (record instanceof ConsumerGroupRecord consumer)
+        {
+            if (consumer.group() == null)
+            {
+                consumerGroups.remove(consumer.groupId());
+            }
+            else
+            {
+                consumerGroups.put(consumer.groupId(), consumer.group());
+            }
+        }
         else
         {
             final GroupMetadataRecord metadata = (GroupMetadataRecord)record;
@@ -53,7 +65,10 @@ final class GroupCoordinatorState
         final OffsetAndMetadata value = commit.value();
         if (value != null)
         {
-            groups.computeIfAbsent(commit.groupId(), id -> ClassicGroup.create(id, value.commitTimestampMs()).freeze());
+            if (!consumerGroups.containsKey(commit.groupId()))
+            {
+                groups.computeIfAbsent(commit.groupId(), id -> ClassicGroup.create(id, value.commitTimestampMs()).freeze());
+            }
             offsets.computeIfAbsent(commit.groupId(), g -> new TreeMap<>())
                 .computeIfAbsent(commit.topic(), t -> new TreeMap<>())
                 .put(commit.partition(), value);
@@ -85,7 +100,19 @@ final class GroupCoordinatorState
         return groups.get(groupId);
     }
 
-    /** @return every group by id (read only). */
+    /** @return the consumer-protocol group, or null. */
+    ConsumerGroup consumerGroup(final String groupId)
+    {
+        return consumerGroups.get(groupId);
+    }
+
+    /** @return every consumer-protocol group by id (read only). */
+    Map<String, ConsumerGroup> consumerGroups()
+    {
+        return Collections.unmodifiableMap(consumerGroups);
+    }
+
+    /** @return every classic group by id (read only). */
     Map<String, ClassicGroup> groups()
     {
         return Collections.unmodifiableMap(groups);

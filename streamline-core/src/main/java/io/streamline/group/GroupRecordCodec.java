@@ -20,6 +20,10 @@ final class GroupRecordCodec
         {
             return OffsetCommitDescriptor.key(commit);
         }
+        if (record instanceof ConsumerGroupRecord)
+        {
+            return ConsumerGroupDescriptor.key(record.groupId());
+        }
         return GroupMetadataDescriptor.key(record.groupId());
     }
 
@@ -29,6 +33,10 @@ final class GroupRecordCodec
         if (record instanceof OffsetCommitRecord commit)
         {
             return OffsetCommitDescriptor.value(commit);
+        }
+        if (record instanceof ConsumerGroupRecord consumer)
+        {
+            return ConsumerGroupDescriptor.value(consumer.group());
         }
         return GroupMetadataDescriptor.value(((GroupMetadataRecord)record).group());
     }
@@ -67,6 +75,7 @@ final class GroupRecordCodec
         {
             case OFFSET_COMMIT_TYPE -> OffsetCommitDescriptor.decode(version, key, value);
             case GROUP_METADATA_TYPE -> GroupMetadataDescriptor.decode(version, key, value);
+            case CONSUMER_GROUP_METADATA_TYPE -> ConsumerGroupDescriptor.decode(version, key, value);
             default -> throw corrupt("coordinator record at offset " + offset + " has type " + type + ", which this reader does not know");
         };
     }

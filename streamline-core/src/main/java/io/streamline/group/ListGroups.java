@@ -9,8 +9,10 @@ import java.util.Set;
 /** ListGroups: the coordinator's groups, optionally filtered by state and type. */
 public final class ListGroups
 {
-    /** The type of every group this coordinator runs today. */
+    /** The type of groups of the classic protocol. */
     public static final String CLASSIC_TYPE = "classic";
+    /** The type of groups of the consumer protocol (KIP-848). */
+    public static final String CONSUMER_TYPE = "consumer";
 
     private ListGroups()
     {
@@ -38,7 +40,7 @@ public final class ListGroups
      * @param groupId      the group.
      * @param protocolType its protocol type, "" if none.
      * @param state        its state's name.
-     * @param type         its type, {@value #CLASSIC_TYPE}.
+     * @param type         its type, {@value #CLASSIC_TYPE} or {@value #CONSUMER_TYPE}.
      */
     public record Group(String groupId, String protocolType, String state, String type)
     {

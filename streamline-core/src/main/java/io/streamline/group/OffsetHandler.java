@@ -50,8 +50,17 @@ final class OffsetHandler
             {
                 return effects.respond(OffsetCommit.Response.error(request, ErrorCode.INVALID_GROUP_ID));
             }
+            final ConsumerGroup consumer = state.consumerGroup(request.groupId());
             final ClassicGroup group = state.group(request.groupId());
-            if (group == null)
+            if (consumer != null)
+            {
+                final ErrorCode error = validateConsumerCommit(consumer, request);
+                if (error != ErrorCode.NONE)
+                {
+                    return effects.respond(OffsetCommit.Response.error(request, error));
+                }
+            }
+            else if (group == null)
             {
                 if (request.generationId() >= 0)
                 {
@@ -103,6 +112,28 @@ final class OffsetHandler
         return topic != null && partition >= 0 && partition < topic.partitionCount();
     }
 
+    /**
+     * Kafka's {@code ConsumerGroup.validateOffsetCommit}: a commit without member id nor epoch only to an empty
+     * group; else the member must exist and send its current epoch (else STALE_MEMBER_EPOCH).
+     */
+    private static ErrorCode validateConsumerCommit(final ConsumerGroup group, final OffsetCommit.Request request)
+    {
+        if (request.generationId() < 0 && request.memberId().isEmpty() && group.members().isEmpty())
+        {
+            return ErrorCode.NONE;
+        }
+        final ConsumerGroupMember member = group.member(request.memberId());
+        if (member == null)
+        {
+            return ErrorCode.UNKNOWN_MEMBER_ID;
+        }
+        if (request.generationId() != member.memberEpoch())
+        {
+            return ErrorCode.STALE_MEMBER_EPOCH;
+        }
+        return ErrorCode.NONE;
+    }
+
     /** Kafka's {@code ClassicGroup.validateOffsetCommit}. */
     private static ErrorCode validateCommit(final ClassicGroup group, final OffsetCommit.Request request)
     {
@@ -147,7 +178,7 @@ final class OffsetHandler
                 return effects.respond(new OffsetFetch.Response(ErrorCode.INVALID_GROUP_ID, List.of()));
             }
             final ClassicGroup group = state.group(request.groupId());
-            final boolean known = group != null && !group.isInState(DEAD);
+            final boolean known = group != null && !group.isInState(DEAD) || state.consumerGroup(request.groupId()) != null;
             final List<OffsetFetch.PartitionOffset> result = new ArrayList<>();
             if (request.topics() == null)
             {

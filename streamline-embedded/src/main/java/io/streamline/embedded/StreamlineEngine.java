@@ -591,6 +591,35 @@ public final class StreamlineEngine implements AutoCloseable
         }
 
         /**
+         * The heartbeat interval and session timeout of consumer-protocol (KIP-848) group members
+         * ({@code group.consumer.heartbeat.interval.ms}, default 5 s; {@code group.consumer.session.timeout.ms},
+         * default 45 s).
+         *
+         * @param heartbeatInterval how often members heartbeat, at least 1 ms.
+         * @param sessionTimeout    how long a silent member stays, more than the interval.
+         * @return this.
+         */
+        public Builder consumerGroupTimeouts(final Duration heartbeatInterval, final Duration sessionTimeout)
+        {
+            groupConfig.consumerTimeoutsMs((int)Math.min(Integer.MAX_VALUE, heartbeatInterval.toMillis()),
+                (int)Math.min(Integer.MAX_VALUE, sessionTimeout.toMillis()));
+            return this;
+        }
+
+        /**
+         * The server-side assignors of consumer-protocol groups ({@code group.consumer.assignors}): some of
+         * {@code uniform} and {@code range}; the first is used unless members ask for another. Default uniform, range.
+         *
+         * @param names the assignors.
+         * @return this.
+         */
+        public Builder consumerGroupAssignors(final java.util.List<String> names)
+        {
+            groupConfig.consumerAssignors(names);
+            return this;
+        }
+
+        /**
          * Also serve the Kafka wire protocol on 127.0.0.1, so unmodified Kafka clients can connect. Needs
          * {@code io.streamline:streamline-kafka} on the classpath.
          *

@@ -2,6 +2,8 @@ package io.streamline.kafka;
 
 import io.streamline.embedded.StreamlineEngine;
 import io.streamline.group.GroupCoordinator;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -23,7 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
- * The consumer group APIs of the classic group protocol, answered by the engine's
+ * The consumer group APIs of the classic group protocol and of the consumer protocol (KIP-848), answered by the engine's
  * {@link GroupCoordinator}. The coordinator answers on its own thread, often later (a JoinGroup waits for
  * the rebalance); the answer is encoded and sent on the connection's I/O thread.
  */
@@ -59,6 +61,10 @@ final class GroupApis
             case LIST_GROUPS -> answer(request, responder, ListGroupsHandler.handle(groups, new ListGroupsRequestData(body, version)));
             case DESCRIBE_GROUPS -> answer(request, responder, DescribeGroupsHandler.handle(groups, new DescribeGroupsRequestData(body, version), version));
             case DELETE_GROUPS -> answer(request, responder, DeleteGroupsHandler.handle(groups, new DeleteGroupsRequestData(body, version)));
+            case CONSUMER_GROUP_HEARTBEAT -> answer(request, responder, ConsumerGroupHeartbeatHandler.handle(engine,
+                new ConsumerGroupHeartbeatRequestData(body, version), version, header.clientId(), request.clientHost()));
+            case CONSUMER_GROUP_DESCRIBE -> answer(request, responder, ConsumerGroupDescribeHandler.handle(engine,
+                new ConsumerGroupDescribeRequestData(body, version), version));
             default ->
             {
                 return false;

@@ -53,6 +53,9 @@ final class SupportedApis
         add(ApiKeys.LIST_GROUPS, 0, 5);
         add(ApiKeys.DESCRIBE_GROUPS, 0, 6);
         add(ApiKeys.DELETE_GROUPS, 0, 3);
+        // The consumer group protocol (KIP-848).
+        add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1);
+        add(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1);
     }
 
     private SupportedApis()

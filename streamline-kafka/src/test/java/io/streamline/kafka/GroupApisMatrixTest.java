@@ -3,6 +3,10 @@ package io.streamline.kafka;
 import io.streamline.embedded.StreamlineEngine;
 import io.streamline.topic.Topic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -338,5 +342,83 @@ class GroupApisMatrixTest
         final DeleteGroupsResponseData deleted = client.call(ApiKeys.DELETE_GROUPS, (short)3,
             new DeleteGroupsRequestData().setGroupsNames(List.of("described")));
         assertEquals(Errors.NONE.code(), deleted.results().find("described").errorCode());
+    }
+
+    private ConsumerGroupHeartbeatResponseData consumerHeartbeat(final short v, final String group, final String memberId,
+        final int epoch, final List<ConsumerGroupHeartbeatRequestData.TopicPartitions> owned) throws Exception
+    {
+        final ConsumerGroupHeartbeatRequestData request = new ConsumerGroupHeartbeatRequestData().setGroupId(group)
+            .setMemberId(memberId).setMemberEpoch(epoch).setTopicPartitions(owned);
+        if (epoch == 0)
+        {
+            request.setRebalanceTimeoutMs(30_000).setSubscribedTopicNames(List.of("matrix"));
+        }
+        return client.call(ApiKeys.CONSUMER_GROUP_HEARTBEAT, v, request);
+    }
+
+    @Test
+    void consumerGroupHeartbeatAtEveryVersion() throws Exception
+    {
+        for (short v = range(ApiKeys.CONSUMER_GROUP_HEARTBEAT)[0]; v <= range(ApiKeys.CONSUMER_GROUP_HEARTBEAT)[1]; v++)
+        {
+            final String group = "cg" + v;
+            // v0: the coordinator names the member; v1: the client does (KIP-1082), and an empty id is invalid.
+            final String memberId = v == 0 ? "" : Uuid.randomUuid().toString();
+            final ConsumerGroupHeartbeatResponseData joined = consumerHeartbeat(v, group, memberId, 0, List.of());
+            assertEquals(Errors.NONE.code(), joined.errorCode(), "v" + v + " " + joined.errorMessage());
+            assertFalse(joined.memberId().isEmpty(), "v" + v);
+            if (v >= 1)
+            {
+                assertEquals(memberId, joined.memberId());
+                assertEquals(Errors.INVALID_REQUEST.code(), consumerHeartbeat(v, group, "", 0, List.of()).errorCode());
+            }
+            assertEquals(1, joined.memberEpoch());
+            assertEquals(5000, joined.heartbeatIntervalMs());
+            assertEquals(1, joined.assignment().topicPartitions().size());
+            assertEquals(Topics.toKafka(topic.id()), joined.assignment().topicPartitions().get(0).topicId());
+            assertEquals(List.of(0, 1), joined.assignment().topicPartitions().get(0).partitions());
+            final List<ConsumerGroupHeartbeatRequestData.TopicPartitions> owned = List.of(new ConsumerGroupHeartbeatRequestData.TopicPartitions()
+                .setTopicId(Topics.toKafka(topic.id())).setPartitions(List.of(0, 1)));
+            assertEquals(Errors.NONE.code(), consumerHeartbeat(v, group, joined.memberId(), 1, owned).errorCode());
+            assertEquals(Errors.FENCED_MEMBER_EPOCH.code(), consumerHeartbeat(v, group, joined.memberId(), 9, owned).errorCode());
+            assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), consumerHeartbeat(v, group, "nobody", 1, owned).errorCode());
+            final ConsumerGroupHeartbeatResponseData left = consumerHeartbeat(v, group, joined.memberId(), -1, null);
+            assertEquals(Errors.NONE.code(), left.errorCode());
+            assertEquals(-1, left.memberEpoch());
+        }
+        // A classic group with members is not a consumer group.
+        stableGroup("classic");
+        assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), consumerHeartbeat((short)1, "classic", "m", 0, List.of()).errorCode());
+    }
+
+    @Test
+    void consumerGroupDescribeAtEveryVersion() throws Exception
+    {
+        final ConsumerGroupHeartbeatResponseData joined = consumerHeartbeat((short)1, "described", "member-1", 0, List.of());
+        assertEquals(Errors.NONE.code(), joined.errorCode());
+        stableGroup("classic");
+        for (short v = range(ApiKeys.CONSUMER_GROUP_DESCRIBE)[0]; v <= range(ApiKeys.CONSUMER_GROUP_DESCRIBE)[1]; v++)
+        {
+            final ConsumerGroupDescribeResponseData r = client.call(ApiKeys.CONSUMER_GROUP_DESCRIBE, v,
+                new ConsumerGroupDescribeRequestData().setGroupIds(List.of("described", "classic", "missing")));
+            assertEquals(3, r.groups().size());
+            final ConsumerGroupDescribeResponseData.DescribedGroup group = r.groups().get(0);
+            assertEquals(Errors.NONE.code(), group.errorCode(), "v" + v);
+            assertEquals("Stable", group.groupState());
+            assertEquals(1, group.groupEpoch());
+            assertEquals(1, group.assignmentEpoch());
+            assertEquals("uniform", group.assignorName());
+            final ConsumerGroupDescribeResponseData.Member member = group.members().get(0);
+            assertEquals("member-1", member.memberId());
+            assertEquals(List.of("matrix"), member.subscribedTopicNames());
+            assertEquals("matrix", member.assignment().topicPartitions().get(0).topicName());
+            assertEquals(List.of(0, 1), member.targetAssignment().topicPartitions().get(0).partitions());
+            assertEquals(v >= 1 ? 1 : -1, member.memberType());
+            assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), r.groups().get(1).errorCode());
+            assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), r.groups().get(2).errorCode());
+        }
+        final ListGroupsResponseData listed = client.call(ApiKeys.LIST_GROUPS, (short)5, new ListGroupsRequestData());
+        assertEquals(List.of("classic:classic", "described:consumer"),
+            listed.groups().stream().map(g -> g.groupId() + ":" + g.groupType()).toList());
     }
 }

@@ -262,4 +262,25 @@ class ConsumerGroupTest
             assertEquals(((ConsumerGroup)before.get("group")).groupEpoch(), again.memberEpoch());
         }
     }
+
+    @Test
+    void consumerGroupRecordsRoundTripAndTruncatedOnesAreCorrupt()
+    {
+        final ConsumerGroupMember member = new ConsumerGroupMember("m", "instance", "rack", "client", "/10.0.0.1", 30_000,
+            List.of("a", "b"), "x.*", "range", 3, 2, Map.of("a", Set.of(0, 2)), Map.of("b", Set.of(1)));
+        final ConsumerGroup group = new ConsumerGroup("g", 4, 4, "range", Map.of("a", 3, "b", 2), Map.of("m", member),
+            Map.of("m", Map.of("a", Set.of(0, 1, 2))));
+        final ConsumerGroupRecord record = new ConsumerGroupRecord("g", group);
+        final byte[] key = GroupRecordCodec.key(record);
+        final byte[] value = GroupRecordCodec.value(record);
+        assertEquals(record, GroupRecordCodec.decode(java.nio.ByteBuffer.wrap(key), java.nio.ByteBuffer.wrap(value), 0));
+        assertEquals(new ConsumerGroupRecord("g", null), GroupRecordCodec.decode(java.nio.ByteBuffer.wrap(key), null, 0));
+        for (int n = 0; n < value.length; n++)
+        {
+            final java.nio.ByteBuffer truncated = java.nio.ByteBuffer.wrap(value, 0, n).slice();
+            final io.streamline.StreamlineException ex = assertThrows(io.streamline.StreamlineException.class,
+                () -> GroupRecordCodec.decode(java.nio.ByteBuffer.wrap(key), truncated, 0), "length " + n);
+            assertEquals(ErrorCode.CORRUPT_MESSAGE, ex.errorCode());
+        }
+    }
 }

@@ -21,13 +21,27 @@ public final class OffsetFetch
      * @param groupId       the group.
      * @param topics        the partitions wanted, or null for every partition with a committed offset.
      * @param requireStable true to wait for pending transactional offsets (accepted; nothing is pending yet).
+     * @param memberId      the fetching member of a consumer-protocol group, or null (an admin's fetch).
+     * @param memberEpoch   its epoch, or -1; checked against a consumer-protocol member's (STALE_MEMBER_EPOCH).
      */
-    public record Request(String groupId, List<TopicPartitions> topics, boolean requireStable)
+    public record Request(String groupId, List<TopicPartitions> topics, boolean requireStable, String memberId, int memberEpoch)
     {
         /** Checks the fields. */
         public Request
         {
             topics = topics == null ? null : List.copyOf(topics);
+        }
+
+        /**
+         * A fetch without member (as an admin, or a classic member, sends it).
+         *
+         * @param groupId       the group.
+         * @param topics        the partitions wanted, or null for every partition with a committed offset.
+         * @param requireStable true to wait for pending transactional offsets.
+         */
+        public Request(final String groupId, final List<TopicPartitions> topics, final boolean requireStable)
+        {
+            this(groupId, topics, requireStable, null, -1);
         }
     }
 

@@ -177,8 +177,22 @@ final class OffsetHandler
             {
                 return effects.respond(new OffsetFetch.Response(ErrorCode.INVALID_GROUP_ID, List.of()));
             }
+            final ConsumerGroup consumer = state.consumerGroup(request.groupId());
+            if (consumer != null && (request.memberId() != null || request.memberEpoch() >= 0))
+            {
+                // Kafka's ConsumerGroup.validateOffsetFetch: a member's fetch must carry its current epoch.
+                final ConsumerGroupMember member = request.memberId() == null ? null : consumer.member(request.memberId());
+                if (member == null)
+                {
+                    return effects.respond(new OffsetFetch.Response(ErrorCode.UNKNOWN_MEMBER_ID, List.of()));
+                }
+                if (member.memberEpoch() != request.memberEpoch())
+                {
+                    return effects.respond(new OffsetFetch.Response(ErrorCode.STALE_MEMBER_EPOCH, List.of()));
+                }
+            }
             final ClassicGroup group = state.group(request.groupId());
-            final boolean known = group != null && !group.isInState(DEAD) || state.consumerGroup(request.groupId()) != null;
+            final boolean known = group != null && !group.isInState(DEAD) || consumer != null;
             final List<OffsetFetch.PartitionOffset> result = new ArrayList<>();
             if (request.topics() == null)
             {

@@ -150,7 +150,7 @@ class ConsumerGroupTest
     }
 
     @Test
-    void offsetCommitsMustCarryTheMemberEpoch()
+    void offsetCommitsAndFetchesMustCarryTheMemberEpoch()
     {
         try (GroupCoordinatorTestContext ctx = GroupCoordinatorTestContext.inMemory())
         {
@@ -164,6 +164,12 @@ class ConsumerGroupTest
             assertEquals(ErrorCode.NONE, ctx.coordinator().commitOffsets(
                 new OffsetCommit.Request("g", a.memberEpoch(), "a", null, List.of(p))).join().partitions().get(0).error());
             assertEquals(42, ctx.coordinator().fetchOffsets(new OffsetFetch.Request("g", null, false)).join().partitions().get(0).offset());
+            assertEquals(42, ctx.coordinator().fetchOffsets(new OffsetFetch.Request("g", null, false, "a", a.memberEpoch())).join()
+                .partitions().get(0).offset());
+            assertEquals(ErrorCode.STALE_MEMBER_EPOCH, ctx.coordinator().fetchOffsets(
+                new OffsetFetch.Request("g", null, false, "a", a.memberEpoch() + 1)).join().error());
+            assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, ctx.coordinator().fetchOffsets(
+                new OffsetFetch.Request("g", null, false, "nobody", 1)).join().error());
         }
     }
 
@@ -281,6 +287,26 @@ class ConsumerGroupTest
             final io.streamline.StreamlineException ex = assertThrows(io.streamline.StreamlineException.class,
                 () -> GroupRecordCodec.decode(java.nio.ByteBuffer.wrap(key), truncated, 0), "length " + n);
             assertEquals(ErrorCode.CORRUPT_MESSAGE, ex.errorCode());
+        }
+    }
+
+    @Test
+    void anEmptyConsumerGroupCanBeDeletedWithItsOffsets()
+    {
+        try (GroupCoordinatorTestContext ctx = GroupCoordinatorTestContext.inMemory())
+        {
+            ctx.createTopic("orders", 1);
+            final ConsumerGroupHeartbeat.Response a = join(ctx, "g", "a", "orders");
+            ctx.coordinator().commitOffsets(new OffsetCommit.Request("g", a.memberEpoch(), "a", null,
+                List.of(GroupCoordinatorTestContext.offset("orders", 0, 3)))).join();
+            final DeleteGroups.Request delete = new DeleteGroups.Request(List.of("g"));
+            assertEquals(ErrorCode.NON_EMPTY_GROUP, ctx.coordinator().deleteGroups(delete).join().results().get(0).error());
+            heartbeat(ctx, "g", "a", -1, null, null);
+            assertEquals("Empty", ctx.coordinator().consumerGroupDescribe(new ConsumerGroupDescribe.Request(List.of("g"))).join()
+                .groups().get(0).state());
+            assertEquals(ErrorCode.NONE, ctx.coordinator().deleteGroups(delete).join().results().get(0).error());
+            assertNull(ctx.coordinator().state().consumerGroup("g"));
+            assertTrue(ctx.coordinator().fetchOffsets(new OffsetFetch.Request("g", null, false)).join().partitions().isEmpty());
         }
     }
 }

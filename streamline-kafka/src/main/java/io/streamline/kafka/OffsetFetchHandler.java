@@ -96,7 +96,9 @@ final class OffsetFetchHandler
                 topics.add(new TopicPartitions(byId ? known.name() : t.name(), t.partitionIndexes()));
             }
         }
-        return engine.groupCoordinator().fetchOffsets(new OffsetFetch.Request(request.groupId(), topics, requireStable)).thenApply(r ->
+        // v9+ carry the member id and epoch of a consumer-protocol member (null and -1 before, and from admins).
+        return engine.groupCoordinator().fetchOffsets(new OffsetFetch.Request(request.groupId(), topics, requireStable,
+            request.memberId(), request.memberEpoch())).thenApply(r ->
         {
             final OffsetFetchResponseData.OffsetFetchResponseGroup group = new OffsetFetchResponseData.OffsetFetchResponseGroup()
                 .setGroupId(request.groupId()).setErrorCode(r.error().code());

@@ -386,6 +386,17 @@ class GroupApisMatrixTest
             assertEquals(Errors.NONE.code(), left.errorCode());
             assertEquals(-1, left.memberEpoch());
         }
+        // Offsets of a consumer group: commits and fetches of a member carry its epoch.
+        final ConsumerGroupHeartbeatResponseData member = consumerHeartbeat((short)1, "offsets", "m-1", 0, List.of());
+        final OffsetCommitResponseData stale = client.call(ApiKeys.OFFSET_COMMIT, (short)9, new OffsetCommitRequestData().setGroupId("offsets")
+            .setMemberId("m-1").setGenerationIdOrMemberEpoch(member.memberEpoch() + 1).setTopics(List.of(
+                new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("matrix").setPartitions(List.of(
+                    new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(5))))));
+        assertEquals(Errors.STALE_MEMBER_EPOCH.code(), stale.topics().get(0).partitions().get(0).errorCode());
+        final OffsetFetchResponseData fetched = client.call(ApiKeys.OFFSET_FETCH, (short)9, new OffsetFetchRequestData().setGroups(List.of(
+            new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("offsets").setMemberId("m-1")
+                .setMemberEpoch(member.memberEpoch() + 1).setTopics(null))));
+        assertEquals(Errors.STALE_MEMBER_EPOCH.code(), fetched.groups().get(0).errorCode());
         // A classic group with members is not a consumer group.
         stableGroup("classic");
         assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), consumerHeartbeat((short)1, "classic", "m", 0, List.of()).errorCode());

@@ -45,7 +45,16 @@ class KafkaConsumerProtocolTest
 
     private static KafkaConsumer<String, String> consumer(final String bootstrap, final String group)
     {
+        return consumer(bootstrap, group, null);
+    }
+
+    private static KafkaConsumer<String, String> consumer(final String bootstrap, final String group, final String remoteAssignor)
+    {
         final Properties props = new Properties();
+        if (remoteAssignor != null)
+        {
+            props.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, remoteAssignor);
+        }
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
@@ -184,6 +193,64 @@ class KafkaConsumerProtocolTest
             for (final TopicPartition tp : consumer.assignment())
             {
                 assertEquals(committed.get(tp).offset(), consumer.position(tp), "resumes at the committed offset of " + tp);
+            }
+        }
+    }
+
+    @Test
+    void theClientCanAskForTheRangeAssignor() throws Exception
+    {
+        try (StreamlineEngine engine = engine(dir);
+             KafkaListener listener = KafkaListener.start(engine))
+        {
+            final String bootstrap = listener.bootstrapServers();
+            engine.admin().createTopic("ranged", PARTITIONS);
+            final List<KafkaConsumer<String, String>> consumers = new ArrayList<>();
+            try
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    final KafkaConsumer<String, String> consumer = consumer(bootstrap, "ranged-group", "range");
+                    consumer.subscribe(List.of("ranged"));
+                    consumers.add(consumer);
+                }
+                final List<Set<TopicPartition>> split = new ArrayList<>();
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline)
+                {
+                    split.clear();
+                    for (final KafkaConsumer<String, String> consumer : consumers)
+                    {
+                        consumer.poll(Duration.ofMillis(50));
+                        split.add(consumer.assignment());
+                    }
+                    if (split.get(0).size() == 3 && split.get(1).size() == 3)
+                    {
+                        break;
+                    }
+                }
+                // Range: each member a contiguous block of three partitions.
+                final Set<Set<Integer>> blocks = new HashSet<>();
+                for (final Set<TopicPartition> assignment : split)
+                {
+                    final Set<Integer> partitions = new HashSet<>();
+                    assignment.forEach(tp -> partitions.add(tp.partition()));
+                    blocks.add(partitions);
+                }
+                assertEquals(Set.of(Set.of(0, 1, 2), Set.of(3, 4, 5)), blocks, "assignments: " + split);
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000)))
+                {
+                    assertEquals("range", admin.describeConsumerGroups(List.of("ranged-group")).all().get().get("ranged-group")
+                        .partitionAssignor());
+                }
+            }
+            finally
+            {
+                for (final KafkaConsumer<String, String> consumer : consumers)
+                {
+                    consumer.close(Duration.ofSeconds(10));
+                }
             }
         }
     }

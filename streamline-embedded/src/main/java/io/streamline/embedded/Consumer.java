@@ -539,7 +539,7 @@ public final class Consumer<K, V> implements AutoCloseable
                 }
                 else if (options.enableAutoCommit())
                 {
-                    commitSync(positions());
+                    commitNow(positions());
                 }
             }
             catch (final RuntimeException ex)
@@ -798,6 +798,12 @@ public final class Consumer<K, V> implements AutoCloseable
         ensureOpen();
         requireGroup();
         runCommitCallbacks();
+        commitNow(offsets);
+    }
+
+    /** Commit and wait, without checking that the engine is open (so closing the engine still commits). */
+    private void commitNow(final Map<TopicPartition, OffsetAndMetadata> offsets)
+    {
         if (offsets.isEmpty())
         {
             return;
@@ -1023,7 +1029,7 @@ public final class Consumer<K, V> implements AutoCloseable
             {
                 try
                 {
-                    commitSync(positions());
+                    commitNow(positions());
                 }
                 catch (final StreamlineException ex)
                 {

@@ -358,6 +358,31 @@ class ConsumerGroupTest
     }
 
     @Test
+    void closingTheEngineCommitsAnAutoCommittingMemberSPositions()
+    {
+        final TopicPartition tp = new TopicPartition("t", 0);
+        try (StreamlineEngine engine = StreamlineEngine.builder().dataDir(dir).build())
+        {
+            engine.admin().createTopic("t", 1);
+            produce(engine, "t", 1, 7, 0);
+            final Consumer<byte[], byte[]> consumer = engine.consumer(groupOptions("g").withAutoCommit(true)
+                .withAutoCommitInterval(Duration.ofMinutes(10)));
+            consumer.subscribe(List.of("t"));
+            int count = 0;
+            while (count < 7)
+            {
+                count += consumer.poll(POLL).count();
+            }
+            assertNull(consumer.committed(Set.of(tp)).get(tp), "the interval has not passed");
+        }
+        try (StreamlineEngine engine = StreamlineEngine.builder().dataDir(dir).build();
+             Consumer<byte[], byte[]> consumer = engine.consumer(groupOptions("g")))
+        {
+            assertEquals(new OffsetAndMetadata(7), consumer.committed(Set.of(tp)).get(tp));
+        }
+    }
+
+    @Test
     void misuseIsRefusedAsKafkaDoes()
     {
         try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().build())

@@ -3,6 +3,10 @@ package io.streamline.embedded;
 import io.streamline.ErrorCode;
 import io.streamline.OffsetOutOfRangeException;
 import io.streamline.StreamlineException;
+import io.streamline.group.GroupCoordinator;
+import io.streamline.group.OffsetCommit;
+import io.streamline.group.OffsetFetch;
+import io.streamline.group.TopicPartitions;
 import io.streamline.log.AppendListener;
 import io.streamline.log.LogSlice;
 import io.streamline.log.PartitionLog;
@@ -22,16 +26,36 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 
 /**
- * Reads records from partitions the application assigns (consumer groups come with the groups
- * feature). Positions are kept per partition; {@code poll} returns records from the position on, up
- * to each partition's high watermark, and blocks without spinning until records arrive, the timeout
- * passes or {@link #wakeup()} is called: appends wake it.
+ * Reads records from partitions the application assigns ({@link #assign}) or that a consumer group gives
+ * it ({@link #subscribe(Collection, ConsumerRebalanceListener)}, with a {@link ConsumerOptions#groupId()}).
+ * Positions are kept per partition; {@code poll} returns records from the position on, up to each
+ * partition's high watermark, and blocks without spinning until records arrive, the timeout passes or
+ * {@link #wakeup()} is called: appends wake it.
  * <p>
- * Not thread-safe, as Kafka's consumer: use it from one thread; only {@link #wakeup()} may be called
- * from another.
+ * Groups: a subscribed consumer is a member of a classic consumer group of the engine's
+ * {@link GroupCoordinator}, speaking the same protocol (type {@code consumer}, Kafka's subscription and
+ * assignment format, the leader assigning with the {@code range} or {@code roundrobin} assignor) as Kafka
+ * clients do through the Kafka listener, so native and Kafka consumers can share a group. Newly assigned
+ * partitions start at the group's committed offset, else as {@code auto.offset.reset} says. With
+ * {@code enable.auto.commit}, each poll commits, every {@code auto.commit.interval.ms}, the positions
+ * after what the previous poll returned; so do a rebalance (before revoking) and {@link #close()}.
+ * <p>
+ * Threading: not thread-safe, as Kafka's consumer: use it from one thread; only {@link #wakeup()} may be
+ * called from another. There is no background thread: the group protocol (joins, heartbeats, rebalance
+ * callbacks, commit callbacks) advances on the caller's thread inside {@code poll}, which keeps waking to
+ * heartbeat while it waits for records. So a member must call {@code poll} more often than
+ * {@code session.timeout.ms} (not only {@code max.poll.interval.ms}, as with Kafka's consumer), else
+ * the coordinator removes it and its partitions move to other members.
  *
  * @param <K> the key type.
  * @param <V> the value type.
@@ -50,6 +74,13 @@ public final class Consumer<K, V> implements AutoCloseable
     private volatile boolean wakeupRequested;
     private volatile boolean closed;
     private int nextPartition;
+    private final GroupCoordinator coordinator;
+    private final GroupMember group;
+    private final ConcurrentLinkedQueue<Runnable> completedCommits = new ConcurrentLinkedQueue<>();
+    private List<String> subscribedTopics;
+    private Pattern subscribedPattern;
+    private ConsumerRebalanceListener rebalanceListener = ConsumerRebalanceListener.none();
+    private long nextAutoCommitNs;
 
     private static final class PartitionState
     {
@@ -73,6 +104,9 @@ public final class Consumer<K, V> implements AutoCloseable
         this.keyDeserializer = keyDeserializer;
         this.valueDeserializer = valueDeserializer;
         this.options = options;
+        this.coordinator = options.groupId() == null ? null : engine.groupCoordinator();
+        this.group = options.groupId() == null ? null : new GroupMember(engine, options, new Membership());
+        this.nextAutoCommitNs = System.nanoTime() + options.autoCommitInterval().toNanos();
     }
 
     /**
@@ -86,6 +120,15 @@ public final class Consumer<K, V> implements AutoCloseable
     public void assign(final Collection<TopicPartition> assignment)
     {
         ensureOpen();
+        if (isSubscribed())
+        {
+            throw new IllegalStateException("assign() is not allowed while subscribed to topics; call unsubscribe() first");
+        }
+        setPartitions(assignment);
+    }
+
+    private void setPartitions(final Collection<TopicPartition> assignment)
+    {
         final Map<TopicPartition, PartitionState> next = new LinkedHashMap<>();
         for (final TopicPartition tp : new LinkedHashSet<>(assignment))
         {
@@ -158,6 +201,13 @@ public final class Consumer<K, V> implements AutoCloseable
         while (true)
         {
             checkWakeup();
+            final long now = System.nanoTime();
+            runCommitCallbacks();
+            if (isSubscribed())
+            {
+                group.poll(now);
+            }
+            maybeAutoCommit(now);
             final int fetched = fetch(handler);
             if (fetched > 0)
             {
@@ -168,13 +218,14 @@ public final class Consumer<K, V> implements AutoCloseable
             {
                 return 0;
             }
+            final long park = isSubscribed() ? Math.min(remaining, group.parkLimitNs(System.nanoTime())) : remaining;
             pollingThread = Thread.currentThread();
             VarHandle.fullFence();
             try
             {
-                if (!hasDataToFetch() && !wakeupRequested)
+                if (!hasDataToFetch() && !wakeupRequested && completedCommits.isEmpty() && !(isSubscribed() && group.hasResponse()))
                 {
-                    LockSupport.parkNanos(this, remaining);
+                    LockSupport.parkNanos(this, park);
                 }
             }
             finally
@@ -464,13 +515,37 @@ public final class Consumer<K, V> implements AutoCloseable
         return options;
     }
 
-    /** Release the consumer; it cannot be used afterwards. */
+    /**
+     * Release the consumer; it cannot be used afterwards. In a group it first commits (with
+     * {@code enable.auto.commit}), revokes its partitions ({@link ConsumerRebalanceListener#onPartitionsRevoked})
+     * and leaves the group, so its partitions move at once (a static member stays until its session expires),
+     * waiting at most {@code default.api.timeout.ms}; errors on the way are ignored.
+     */
     @Override
     public void close()
     {
         if (closed)
         {
             return;
+        }
+        if (group != null)
+        {
+            try
+            {
+                runCommitCallbacks();
+                if (isSubscribed())
+                {
+                    leaveGroup();
+                }
+                else if (options.enableAutoCommit())
+                {
+                    commitNow(positions());
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                // closing anyway: uncommitted records are delivered again, as after a crash
+            }
         }
         closed = true;
         for (final PartitionState state : partitions.values())
@@ -544,5 +619,464 @@ public final class Consumer<K, V> implements AutoCloseable
         final Map<TopicPartition, TimestampOffset> result = new LinkedHashMap<>();
         timestamps.forEach((tp, ts) -> result.put(tp, engine.partition(tp, false).offsetForTimestamp(ts)));
         return result;
+    }
+
+    /**
+     * Join the consumer group and read the partitions it assigns of these topics, replacing any previous
+     * subscription. The group is joined (or rejoined) by the next {@link #poll}; rebalances happen inside
+     * {@code poll}, which calls {@code listener}.
+     *
+     * @param topics   the topics; empty is {@link #unsubscribe()}.
+     * @param listener told of assignment changes.
+     * @throws StreamlineException   {@code INVALID_GROUP_ID} without a {@link ConsumerOptions#groupId()}.
+     * @throws IllegalStateException if partitions are assigned with {@link #assign}.
+     */
+    public void subscribe(final Collection<String> topics, final ConsumerRebalanceListener listener)
+    {
+        checkSubscribe(listener);
+        if (topics.isEmpty())
+        {
+            unsubscribe();
+            return;
+        }
+        for (final String topic : topics)
+        {
+            if (topic == null || topic.isBlank())
+            {
+                throw new IllegalArgumentException("Topic collection to subscribe to cannot contain null or empty topic: " + topics);
+            }
+        }
+        subscribedTopics = List.copyOf(new TreeSet<>(topics));
+        subscribedPattern = null;
+        rebalanceListener = listener;
+        group.requestRejoin();
+    }
+
+    /**
+     * As {@link #subscribe(Collection, ConsumerRebalanceListener)}, with no listener.
+     *
+     * @param topics the topics.
+     */
+    public void subscribe(final Collection<String> topics)
+    {
+        subscribe(topics, ConsumerRebalanceListener.none());
+    }
+
+    /**
+     * Join the consumer group subscribing to every topic (not internal) whose name matches {@code pattern}:
+     * matched when the group is joined, and again at each heartbeat, rejoining when the set changes.
+     *
+     * @param pattern  matches whole topic names.
+     * @param listener told of assignment changes.
+     * @throws StreamlineException   {@code INVALID_GROUP_ID} without a {@link ConsumerOptions#groupId()}.
+     * @throws IllegalStateException if partitions are assigned with {@link #assign}.
+     */
+    public void subscribe(final Pattern pattern, final ConsumerRebalanceListener listener)
+    {
+        checkSubscribe(listener);
+        subscribedPattern = java.util.Objects.requireNonNull(pattern, "pattern");
+        subscribedTopics = null;
+        rebalanceListener = listener;
+        group.requestRejoin();
+    }
+
+    /**
+     * As {@link #subscribe(Pattern, ConsumerRebalanceListener)}, with no listener.
+     *
+     * @param pattern matches whole topic names.
+     */
+    public void subscribe(final Pattern pattern)
+    {
+        subscribe(pattern, ConsumerRebalanceListener.none());
+    }
+
+    private void checkSubscribe(final ConsumerRebalanceListener listener)
+    {
+        ensureOpen();
+        java.util.Objects.requireNonNull(listener, "listener");
+        requireGroup();
+        if (!isSubscribed() && !partitions.isEmpty())
+        {
+            throw new IllegalStateException("subscribe() is not allowed while partitions are assigned with assign(); call unsubscribe() first");
+        }
+    }
+
+    /** @return the subscribed topics (a pattern's matches now), or none. */
+    public Set<String> subscription()
+    {
+        ensureOpen();
+        return isSubscribed() ? Set.copyOf(subscribedTopicsNow()) : Set.of();
+    }
+
+    /**
+     * Leave the group (after committing with {@code enable.auto.commit} and revoking the partitions) and drop
+     * the subscription, or drop the partitions given to {@link #assign}.
+     */
+    public void unsubscribe()
+    {
+        ensureOpen();
+        if (isSubscribed())
+        {
+            leaveGroup();
+            subscribedTopics = null;
+            subscribedPattern = null;
+            rebalanceListener = ConsumerRebalanceListener.none();
+        }
+        setPartitions(List.of());
+    }
+
+    private void leaveGroup()
+    {
+        if (group.ownsPartitions())
+        {
+            new Membership().revokeAll();
+        }
+        group.leave(options.defaultApiTimeout().toMillis());
+    }
+
+    private boolean isSubscribed()
+    {
+        return subscribedTopics != null || subscribedPattern != null;
+    }
+
+    private List<String> subscribedTopicsNow()
+    {
+        if (subscribedTopics != null)
+        {
+            return subscribedTopics;
+        }
+        final List<String> matched = new ArrayList<>();
+        engine.topicManager().topics().values().stream()
+            .filter(t -> !t.isInternal() && subscribedPattern.matcher(t.name()).matches())
+            .forEach(t -> matched.add(t.name()));
+        matched.sort(null);
+        return matched;
+    }
+
+    private void requireGroup()
+    {
+        if (group == null)
+        {
+            throw new StreamlineException(ErrorCode.INVALID_GROUP_ID,
+                "To use the group management or offset commit APIs, you must provide a valid group.id in the consumer options");
+        }
+    }
+
+    /**
+     * @return the group member's identity, for transactional producers and tests.
+     * @throws StreamlineException {@code INVALID_GROUP_ID} without a group id.
+     */
+    public ConsumerGroupMetadata groupMetadata()
+    {
+        ensureOpen();
+        requireGroup();
+        return group.metadata();
+    }
+
+    /**
+     * Commit the positions of every assigned partition (the offsets after what poll returned), waiting at
+     * most {@code default.api.timeout.ms}.
+     *
+     * @throws CommitFailedException if the group rebalanced: the partitions may be someone else's now.
+     * @throws StreamlineException   {@code INVALID_GROUP_ID} without a group id, {@code REQUEST_TIMED_OUT},
+     *                               or the coordinator's error.
+     */
+    public void commitSync()
+    {
+        commitSync(positions());
+    }
+
+    /**
+     * Commit these offsets (each the next offset to consume), waiting at most {@code default.api.timeout.ms}.
+     *
+     * @param offsets the offsets.
+     * @throws CommitFailedException if the group rebalanced.
+     * @throws StreamlineException   as {@link #commitSync()}.
+     */
+    public void commitSync(final Map<TopicPartition, OffsetAndMetadata> offsets)
+    {
+        ensureOpen();
+        requireGroup();
+        runCommitCallbacks();
+        commitNow(offsets);
+    }
+
+    /** Commit and wait, without checking that the engine is open (so closing the engine still commits). */
+    private void commitNow(final Map<TopicPartition, OffsetAndMetadata> offsets)
+    {
+        if (offsets.isEmpty())
+        {
+            return;
+        }
+        final OffsetCommit.Response response = await(coordinator.commitOffsets(commitRequest(offsets)), "committing offsets");
+        final RuntimeException failure = commitFailure(response);
+        if (failure != null)
+        {
+            throw failure;
+        }
+    }
+
+    /** Commit the positions of every assigned partition without waiting; failures are ignored. */
+    public void commitAsync()
+    {
+        commitAsync(positions(), null);
+    }
+
+    /**
+     * Commit the positions of every assigned partition without waiting.
+     *
+     * @param callback told of the result from a later {@code poll}, {@code commitSync} or {@code close}; or null.
+     */
+    public void commitAsync(final OffsetCommitCallback callback)
+    {
+        commitAsync(positions(), callback);
+    }
+
+    /**
+     * Commit these offsets without waiting.
+     *
+     * @param offsets  the offsets.
+     * @param callback told of the result from a later {@code poll}, {@code commitSync} or {@code close}; or null.
+     */
+    public void commitAsync(final Map<TopicPartition, OffsetAndMetadata> offsets, final OffsetCommitCallback callback)
+    {
+        ensureOpen();
+        requireGroup();
+        final Map<TopicPartition, OffsetAndMetadata> copy = Map.copyOf(offsets);
+        if (copy.isEmpty())
+        {
+            if (callback != null)
+            {
+                completedCommits.add(() -> callback.onComplete(copy, null));
+            }
+            return;
+        }
+        coordinator.commitOffsets(commitRequest(copy)).whenComplete((response, ex) ->
+        {
+            completedCommits.add(() ->
+            {
+                final RuntimeException failure = ex != null ?
+                    new StreamlineException(ErrorCode.COORDINATOR_NOT_AVAILABLE, "committing offsets failed: " + ex, ex) :
+                    commitFailure(response);
+                if (callback != null)
+                {
+                    callback.onComplete(copy, failure);
+                }
+            });
+            final Thread thread = pollingThread;
+            if (thread != null)
+            {
+                LockSupport.unpark(thread);
+            }
+        });
+    }
+
+    /**
+     * The group's committed offsets, waiting at most {@code default.api.timeout.ms}.
+     *
+     * @param partitions any partitions.
+     * @return the committed offset of each, null for a partition without one.
+     * @throws StreamlineException {@code INVALID_GROUP_ID} without a group id, or the coordinator's error.
+     */
+    public Map<TopicPartition, OffsetAndMetadata> committed(final Set<TopicPartition> partitions)
+    {
+        ensureOpen();
+        requireGroup();
+        final Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
+        partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp.partition()));
+        final List<TopicPartitions> wanted = new ArrayList<>();
+        byTopic.forEach((topic, ps) -> wanted.add(new TopicPartitions(topic, ps)));
+        final OffsetFetch.Response response = await(coordinator.fetchOffsets(new OffsetFetch.Request(options.groupId(), wanted, true)),
+            "fetching committed offsets");
+        if (response.error() != ErrorCode.NONE)
+        {
+            throw new StreamlineException(response.error(), "fetching committed offsets of group " + options.groupId() + " failed: " + response.error());
+        }
+        final Map<TopicPartition, OffsetAndMetadata> result = new java.util.HashMap<>();
+        partitions.forEach(tp -> result.put(tp, null));
+        for (final OffsetFetch.PartitionOffset p : response.partitions())
+        {
+            if (p.error() != ErrorCode.NONE)
+            {
+                throw new StreamlineException(p.error(), "fetching the committed offset of " + p.topic() + "-" + p.partition() + " failed: " + p.error());
+            }
+            if (p.offset() >= 0)
+            {
+                result.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(p.offset(), p.metadata()));
+            }
+        }
+        return result;
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> positions()
+    {
+        final Map<TopicPartition, OffsetAndMetadata> result = new LinkedHashMap<>();
+        partitions.values().stream().filter(s -> s.position >= 0).forEach(s -> result.put(s.tp, new OffsetAndMetadata(s.position)));
+        return result;
+    }
+
+    private OffsetCommit.Request commitRequest(final Map<TopicPartition, OffsetAndMetadata> offsets)
+    {
+        final List<OffsetCommit.Partition> list = new ArrayList<>();
+        offsets.forEach((tp, om) -> list.add(new OffsetCommit.Partition(tp.topic(), tp.partition(), om.offset(),
+            OffsetCommit.NO_LEADER_EPOCH, om.metadata())));
+        final ConsumerGroupMetadata member = isSubscribed() ? group.metadata() :
+            new ConsumerGroupMetadata(options.groupId(), -1, "", null);
+        return new OffsetCommit.Request(options.groupId(), member.generationId(), member.memberId(), member.groupInstanceId(), list);
+    }
+
+    /** The failure of a commit response, or null; a rebalance error makes the member rejoin. Consumer's thread. */
+    private RuntimeException commitFailure(final OffsetCommit.Response response)
+    {
+        for (final OffsetCommit.PartitionResult p : response.partitions())
+        {
+            final ErrorCode error = p.error();
+            switch (error)
+            {
+                case NONE ->
+                {
+                    continue;
+                }
+                case UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS, FENCED_INSTANCE_ID ->
+                {
+                    if (isSubscribed())
+                    {
+                        if (error == ErrorCode.UNKNOWN_MEMBER_ID)
+                        {
+                            group.memberUnknown();
+                        }
+                        else
+                        {
+                            group.requestRejoin();
+                        }
+                    }
+                    return new CommitFailedException(error, "Commit cannot be completed since the group " + options.groupId() +
+                        " has already rebalanced and assigned the partitions to another member (" + error + "); the records since the last commit may be delivered again");
+                }
+                default ->
+                {
+                    return new StreamlineException(error, "committing the offset of " + p.topic() + "-" + p.partition() + " failed: " + error);
+                }
+            }
+        }
+        return null;
+    }
+
+    private <T> T await(final CompletableFuture<T> future, final String what)
+    {
+        try
+        {
+            return future.get(options.defaultApiTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new StreamlineException(ErrorCode.REQUEST_TIMED_OUT, what + " took longer than " + options.defaultApiTimeout().toMillis() + " ms");
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new StreamlineException(ErrorCode.REQUEST_TIMED_OUT, what + " was interrupted", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new StreamlineException(ErrorCode.COORDINATOR_NOT_AVAILABLE, what + " failed: " + ex.getCause(), ex.getCause());
+        }
+    }
+
+    private void runCommitCallbacks()
+    {
+        Runnable callback;
+        while ((callback = completedCommits.poll()) != null)
+        {
+            callback.run();
+        }
+    }
+
+    private void maybeAutoCommit(final long now)
+    {
+        if (group == null || !options.enableAutoCommit() || now - nextAutoCommitNs < 0 || (isSubscribed() && !group.isStable()))
+        {
+            return;
+        }
+        nextAutoCommitNs = now + options.autoCommitInterval().toNanos();
+        final Map<TopicPartition, OffsetAndMetadata> offsets = positions();
+        if (!offsets.isEmpty())
+        {
+            commitAsync(offsets, null);
+        }
+    }
+
+    /** The consumer's side of group membership: partitions change on the consumer's thread, inside poll. */
+    private final class Membership implements GroupMember.Host
+    {
+        @Override
+        public List<String> subscription()
+        {
+            return subscribedTopicsNow();
+        }
+
+        @Override
+        public List<TopicPartition> owned()
+        {
+            return List.copyOf(partitions.keySet());
+        }
+
+        @Override
+        public void revokeAll()
+        {
+            final List<TopicPartition> owned = owned();
+            if (options.enableAutoCommit())
+            {
+                try
+                {
+                    commitNow(positions());
+                }
+                catch (final StreamlineException ex)
+                {
+                    // the partitions are revoked anyway; the records since the last commit may be delivered again
+                }
+            }
+            rebalanceListener.onPartitionsRevoked(owned);
+            setPartitions(List.of());
+        }
+
+        @Override
+        public void loseAll()
+        {
+            final List<TopicPartition> owned = owned();
+            setPartitions(List.of());
+            rebalanceListener.onPartitionsLost(owned);
+        }
+
+        @Override
+        public void assigned(final List<TopicPartition> assignment)
+        {
+            final List<TopicPartition> existing = assignment.stream()
+                .filter(tp -> engine.topicManager().topic(tp.topic()) != null &&
+                    tp.partition() < engine.topicManager().topic(tp.topic()).partitionCount()).toList();
+            setPartitions(existing);
+            if (!existing.isEmpty())
+            {
+                final Map<TopicPartition, OffsetAndMetadata> committed = committed(Set.copyOf(existing));
+                committed.forEach((tp, om) ->
+                {
+                    if (om != null)
+                    {
+                        partitions.get(tp).position = om.offset();
+                    }
+                });
+            }
+            rebalanceListener.onPartitionsAssigned(assignment);
+        }
+
+        @Override
+        public void wake()
+        {
+            final Thread thread = pollingThread;
+            if (thread != null)
+            {
+                LockSupport.unpark(thread);
+            }
+        }
     }
 }

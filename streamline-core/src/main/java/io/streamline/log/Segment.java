@@ -436,8 +436,10 @@ final class Segment
         while (position < end)
         {
             batch.wrap(dst, position);
-            batch.baseOffset(nextOffset);
+            // The epoch first: recovery keeps a batch only if its base offset follows on, so a crash between
+            // the two stores leaves an unstamped base offset, and the batch is cut, never half-stamped.
             batch.partitionLeaderEpoch(PartitionLog.LEADER_EPOCH);
+            batch.baseOffset(nextOffset);
             if (logAppendTimeMs != RecordBatchDescriptor.NO_TIMESTAMP)
             {
                 stampLogAppendTime(dst, position, logAppendTimeMs, batch);

@@ -24,6 +24,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 
@@ -171,10 +172,31 @@ final class KafkaApis
     private static void answerUnsupported(final Request request, final ApiKeys api, final short version,
         final short responseHeaderVersion, final ByteBufferAccessor body)
     {
+        final UnsupportedVersionException unsupported =
+            new UnsupportedVersionException(api + " v" + version + " is not supported by Streamline");
         final AbstractRequest parsed = AbstractRequest.parseRequest(api, version, body).request;
-        final ApiMessage error = parsed.getErrorResponse(0,
-            new UnsupportedVersionException(api + " v" + version + " is not supported by Streamline")).data();
+        ApiMessage error;
+        try
+        {
+            error = parsed.getErrorResponse(0, unsupported).data();
+        }
+        catch (final RuntimeException ex)
+        {
+            // Some of kafka-clients' error builders cannot take every valid request (a null array they
+            // iterate): answer as for the API's default request instead, which carries the same error.
+            error = defaultRequest(api, version).getErrorResponse(0, unsupported).data();
+        }
         request.respond(error, version, responseHeaderVersion);
+    }
+
+    private static AbstractRequest defaultRequest(final ApiKeys api, final short version)
+    {
+        final ApiMessage empty = api.messageType.newRequest();
+        final ObjectSerializationCache cache = new ObjectSerializationCache();
+        final ByteBuffer bytes = ByteBuffer.allocate(empty.size(cache, version));
+        empty.write(new ByteBufferAccessor(bytes), cache, version);
+        bytes.flip();
+        return AbstractRequest.parseRequest(api, version, new ByteBufferAccessor(bytes)).request;
     }
 
     /** Answers one request; used on the connection's I/O thread. */

@@ -160,4 +160,15 @@ class BadInputTest
         assertEquals(end, offsets.logEndOffset());
         assertHealthy();
     }
+
+    /** Found by the fuzzer: kafka-clients' error builder for this request cannot take its (valid) null user list. */
+    @Test
+    void anUnsupportedRequestWhoseErrorBuilderFailsIsStillAnswered() throws Exception
+    {
+        final org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData response = healthy.call(
+            ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, (short)0,
+            new org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData().setUsers(null));
+        assertEquals(Errors.UNSUPPORTED_VERSION.code(), response.errorCode());
+        assertHealthy();
+    }
 }

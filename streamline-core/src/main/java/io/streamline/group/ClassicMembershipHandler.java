@@ -85,24 +85,33 @@ final class ClassicMembershipHandler
 
     private static ErrorCode validateSync(final ClassicGroup group, final SyncGroup.Request request)
     {
-        if (group.isInState(DEAD))
-        {
-            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-        }
-        final ErrorCode memberError = group.validateMember(request.memberId(), request.groupInstanceId());
+        final ErrorCode memberError = validateGenerationMember(group, request.memberId(), request.groupInstanceId(),
+            request.generationId());
         if (memberError != ErrorCode.NONE)
         {
             return memberError;
-        }
-        if (request.generationId() != group.generationId())
-        {
-            return ErrorCode.ILLEGAL_GENERATION;
         }
         if (inconsistent(request.protocolType(), group.protocolType()) || inconsistent(request.protocolName(), group.protocolName()))
         {
             return ErrorCode.INCONSISTENT_GROUP_PROTOCOL;
         }
         return ErrorCode.NONE;
+    }
+
+    /** The checks SyncGroup and Heartbeat share: a live group, a known member, the current generation. */
+    private static ErrorCode validateGenerationMember(final ClassicGroup group, final String memberId,
+        final String groupInstanceId, final int generationId)
+    {
+        if (group.isInState(DEAD))
+        {
+            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+        }
+        final ErrorCode memberError = group.validateMember(memberId, groupInstanceId);
+        if (memberError != ErrorCode.NONE)
+        {
+            return memberError;
+        }
+        return generationId != group.generationId() ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.NONE;
     }
 
     private static boolean inconsistent(final String requested, final String actual)
@@ -143,35 +152,19 @@ final class ClassicMembershipHandler
         {
             return ErrorCode.UNKNOWN_MEMBER_ID;
         }
-        if (group.isInState(DEAD))
-        {
-            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-        }
-        final ErrorCode memberError = group.validateMember(request.memberId(), request.groupInstanceId());
+        final ErrorCode memberError = validateGenerationMember(group, request.memberId(), request.groupInstanceId(),
+            request.generationId());
         if (memberError != ErrorCode.NONE)
         {
             return memberError;
         }
-        if (request.generationId() != group.generationId())
+        if (group.isInState(EMPTY))
         {
-            return ErrorCode.ILLEGAL_GENERATION;
+            return ErrorCode.UNKNOWN_MEMBER_ID;
         }
-        return switch (group.state())
-        {
-            case EMPTY, DEAD -> ErrorCode.UNKNOWN_MEMBER_ID;
-            case PREPARING_REBALANCE ->
-            {
-                rebalance.rescheduleHeartbeat(effects, group.groupId(), request.memberId(),
-                    group.member(request.memberId()).sessionTimeoutMs());
-                yield ErrorCode.REBALANCE_IN_PROGRESS;
-            }
-            case COMPLETING_REBALANCE, STABLE ->
-            {
-                rebalance.rescheduleHeartbeat(effects, group.groupId(), request.memberId(),
-                    group.member(request.memberId()).sessionTimeoutMs());
-                yield ErrorCode.NONE;
-            }
-        };
+        rebalance.rescheduleHeartbeat(effects, group.groupId(), request.memberId(),
+            group.member(request.memberId()).sessionTimeoutMs());
+        return group.isInState(PREPARING_REBALANCE) ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
     }
 
     CoordinatorOperation<LeaveGroup.Response> leave(final LeaveGroup.Request request)

@@ -42,7 +42,7 @@ final class DeleteRecordsHandler
                     new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
                         .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1);
                 result.partitions().add(out);
-                if (topic == null || p.partitionIndex() < 0 || p.partitionIndex() >= topic.partitionCount())
+                if (!Topics.hasPartition(topic, p.partitionIndex()))
                 {
                     out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                 }

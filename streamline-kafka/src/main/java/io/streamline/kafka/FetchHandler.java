@@ -84,10 +84,9 @@ final class FetchHandler
                     .setLogStartOffset(-1).setAbortedTransactions(null).setPreferredReadReplica(-1)
                     .setRecords(KafkaRecords.empty());
                 topicResponse.partitions().add(out);
-                if (topic == null || p.partition() < 0 || p.partition() >= topic.partitionCount())
+                if (!Topics.hasPartition(topic, p.partition()))
                 {
-                    out.setErrorCode(topic == null && byId ? Errors.UNKNOWN_TOPIC_ID.code() :
-                        Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    out.setErrorCode(Topics.unknownPartition(topic, byId));
                     attempt.error = true;
                     continue;
                 }

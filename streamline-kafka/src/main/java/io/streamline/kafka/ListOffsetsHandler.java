@@ -82,7 +82,7 @@ final class ListOffsetsHandler
                 {
                     out.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
                 }
-                else if (topic == null || p.partitionIndex() < 0 || p.partitionIndex() >= topic.partitionCount())
+                else if (!Topics.hasPartition(topic, p.partitionIndex()))
                 {
                     out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                 }

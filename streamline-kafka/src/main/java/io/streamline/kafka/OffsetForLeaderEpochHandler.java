@@ -41,7 +41,7 @@ final class OffsetForLeaderEpochHandler
                     new OffsetForLeaderEpochResponseData.EpochEndOffset().setPartition(p.partition())
                         .setLeaderEpoch(UNDEFINED_EPOCH).setEndOffset(UNDEFINED_EPOCH_OFFSET);
                 result.partitions().add(out);
-                if (topic == null || p.partition() < 0 || p.partition() >= topic.partitionCount())
+                if (!Topics.hasPartition(topic, p.partition()))
                 {
                     out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     continue;

@@ -106,10 +106,9 @@ final class ProduceHandler
                 final ProduceResponseData.PartitionProduceResponse out = new ProduceResponseData.PartitionProduceResponse()
                     .setIndex(p.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
                 topicResponse.partitionResponses().add(out);
-                if (topic == null || p.index() < 0 || p.index() >= topic.partitionCount())
+                if (!Topics.hasPartition(topic, p.index()))
                 {
-                    out.setErrorCode(topic == null && byId ? Errors.UNKNOWN_TOPIC_ID.code() :
-                        Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    out.setErrorCode(Topics.unknownPartition(topic, byId));
                     continue;
                 }
                 if (topic.isInternal())

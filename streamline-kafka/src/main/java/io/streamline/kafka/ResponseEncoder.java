@@ -6,7 +6,6 @@ import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
-import org.apache.kafka.common.protocol.Writable;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
@@ -52,20 +51,25 @@ final class ResponseEncoder
     }
 
     /**
-     * Writes fields into one heap buffer sized for the frame minus its records, and remembers where each
-     * records field goes. A caller that overstates the records' size gets a BufferOverflowException.
+     * Writes fields into one heap buffer sized for the frame minus its records (kafka-clients' own
+     * accessor does that), and remembers where each records field goes. A caller that overstates the
+     * records' size gets a BufferOverflowException.
      */
-    private static final class SplittingWriter implements Writable
+    private static final class SplittingWriter extends ByteBufferAccessor
     {
         private final ByteBuffer fields;
-        private final ByteBufferAccessor accessor;
         private final List<ByteBuffer> parts = new ArrayList<>(4);
         private int cut;
 
         SplittingWriter(final int fieldBytes)
         {
-            fields = ByteBuffer.allocate(fieldBytes);
-            accessor = new ByteBufferAccessor(fields);
+            this(ByteBuffer.allocate(fieldBytes));
+        }
+
+        private SplittingWriter(final ByteBuffer fields)
+        {
+            super(fields);
+            this.fields = fields;
         }
 
         @Override
@@ -96,66 +100,6 @@ final class ResponseEncoder
                 parts.add(fields.duplicate().position(cut).limit(fields.position()));
             }
             return Unpooled.wrappedBuffer(parts.size(), parts.toArray(new ByteBuffer[0]));
-        }
-
-        @Override
-        public void writeByte(final byte val)
-        {
-            accessor.writeByte(val);
-        }
-
-        @Override
-        public void writeShort(final short val)
-        {
-            accessor.writeShort(val);
-        }
-
-        @Override
-        public void writeInt(final int val)
-        {
-            accessor.writeInt(val);
-        }
-
-        @Override
-        public void writeLong(final long val)
-        {
-            accessor.writeLong(val);
-        }
-
-        @Override
-        public void writeDouble(final double val)
-        {
-            accessor.writeDouble(val);
-        }
-
-        @Override
-        public void writeByteArray(final byte[] arr)
-        {
-            accessor.writeByteArray(arr);
-        }
-
-        @Override
-        public void writeUnsignedVarint(final int i)
-        {
-            accessor.writeUnsignedVarint(i);
-        }
-
-        @Override
-        public void writeByteBuffer(final ByteBuffer buf)
-        {
-            accessor.writeByteBuffer(buf);
-        }
-
-        @Override
-        public void writeVarint(final int i)
-        {
-            accessor.writeVarint(i);
-        }
-
-        @Override
-        public void writeVarlong(final long i)
-        {
-            accessor.writeVarlong(i);
         }
     }
 }

@@ -75,6 +75,18 @@ final class Topics
         return message == null || message.length() <= 1000 ? message : message.substring(0, 1000) + "...";
     }
 
+    /** @return true if {@code topic} exists and has {@code partition}. */
+    static boolean hasPartition(final Topic topic, final int partition)
+    {
+        return topic != null && partition >= 0 && partition < topic.partitionCount();
+    }
+
+    /** @return the error for a partition {@link #hasPartition} refused: by id, an unknown topic is UNKNOWN_TOPIC_ID. */
+    static short unknownPartition(final Topic topic, final boolean byId)
+    {
+        return topic == null && byId ? Errors.UNKNOWN_TOPIC_ID.code() : Errors.UNKNOWN_TOPIC_OR_PARTITION.code();
+    }
+
     /** @return the Kafka error code of an exception from the engine. */
     static short code(final RuntimeException ex)
     {

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -193,7 +194,7 @@ class ReadCommittedFetchTest
         finally
         {
             // Not the default 30 s close: the consumer's next fetch is parked at the broker for a minute.
-            committed.close(Duration.ofMillis(200));
+            committed.close(CloseOptions.timeout(Duration.ofMillis(200)));
         }
     }
 

@@ -57,6 +57,14 @@ final class SupportedApis
         // The consumer group protocol (KIP-848).
         add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1);
         add(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1);
+        // Transactions (TransactionApis), transaction version 1: EndTxn v5 (KIP-890 epoch bump per transaction)
+        // is not served, and the transaction.version feature is not advertised.
+        add(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5);
+        add(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 4);
+        add(ApiKeys.END_TXN, 0, 4);
+        add(ApiKeys.TXN_OFFSET_COMMIT, 0, 5);
+        add(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0);
+        add(ApiKeys.LIST_TRANSACTIONS, 0, 2);
     }
 
     private SupportedApis()

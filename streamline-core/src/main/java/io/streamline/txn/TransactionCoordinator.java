@@ -282,6 +282,18 @@ public final class TransactionCoordinator implements AutoCloseable
     }
 
     /**
+     * Wait for the transactional id's transaction to be complete: every marker written (for the native
+     * producer, whose commit returns once the records are committed everywhere).
+     *
+     * @param transactionalId the id.
+     * @return NONE once no transaction of the id is preparing; COORDINATOR_NOT_AVAILABLE if the coordinator closes first.
+     */
+    public CompletableFuture<EndTxn.Response> awaitCompletion(final String transactionalId)
+    {
+        return runtime.submit("AwaitCompletion", handler.awaitCompletion(transactionalId), code -> new EndTxn.Response(unavailable(code)));
+    }
+
+    /**
      * DescribeTransactions.
      *
      * @param transactionalIds the ids.

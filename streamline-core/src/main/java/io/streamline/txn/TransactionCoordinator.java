@@ -221,7 +221,20 @@ public final class TransactionCoordinator implements AutoCloseable
             .producer(producerId, producerEpoch, RecordBatchDescriptor.NO_SEQUENCE);
         final int length = markerBuilder.writeEndTransactionMarker(clock.time(), commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, 0);
         markerBuffer.limit(length).position(0);
-        topic.partition(partition.partition()).append(markerBuffer);
+        try
+        {
+            topic.partition(partition.partition()).append(markerBuffer);
+        }
+        catch (final StreamlineException ex)
+        {
+            if (ex.errorCode() != ErrorCode.INVALID_PRODUCER_EPOCH)
+            {
+                throw ex;
+            }
+            // A newer epoch of the producer has written there since: this marker is superseded (Kafka drops it too).
+            LOG.warn("{}: {} marker of producer {} epoch {} superseded: {}", partition, commit ? "commit" : "abort", producerId,
+                producerEpoch, ex.getMessage());
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
@@ -52,6 +53,7 @@ final class KafkaApis
     private final DescribeClusterHandler describeCluster;
     private final DeleteRecordsHandler deleteRecords;
     private final DescribeLogDirsHandler describeLogDirs;
+    private final DescribeProducersHandler describeProducers;
     private final OffsetForLeaderEpochHandler offsetForLeaderEpoch;
     private final FindCoordinatorHandler findCoordinator;
     private final GroupApis groups;
@@ -76,6 +78,7 @@ final class KafkaApis
         this.describeCluster = new DescribeClusterHandler(host, port);
         this.deleteRecords = new DeleteRecordsHandler(engine);
         this.describeLogDirs = new DescribeLogDirsHandler(engine);
+        this.describeProducers = new DescribeProducersHandler(engine);
         this.offsetForLeaderEpoch = new OffsetForLeaderEpochHandler(engine);
         this.findCoordinator = new FindCoordinatorHandler(host, port);
         this.groups = new GroupApis(engine);
@@ -137,6 +140,8 @@ final class KafkaApis
                 responder.respond(describeCluster.handle(new DescribeClusterRequestData(body, version), version));
             case DELETE_RECORDS -> responder.respond(deleteRecords.handle(new DeleteRecordsRequestData(body, version)));
             case DESCRIBE_LOG_DIRS -> responder.respond(describeLogDirs.handle(new DescribeLogDirsRequestData(body, version)));
+            case DESCRIBE_PRODUCERS ->
+                responder.respond(describeProducers.handle(new DescribeProducersRequestData(body, version)));
             case OFFSET_FOR_LEADER_EPOCH ->
                 responder.respond(offsetForLeaderEpoch.handle(new OffsetForLeaderEpochRequestData(body, version)));
             case FIND_COORDINATOR ->

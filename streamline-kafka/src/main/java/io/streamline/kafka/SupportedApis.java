@@ -42,6 +42,7 @@ final class SupportedApis
         add(ApiKeys.CREATE_PARTITIONS, 0, 3);
         add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1);
         add(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
+        add(ApiKeys.DESCRIBE_PRODUCERS, 0, 0);
         // Consumer groups (GroupApis): the classic protocol.
         add(ApiKeys.JOIN_GROUP, 0, 9);
         add(ApiKeys.SYNC_GROUP, 0, 5);

@@ -86,6 +86,17 @@ class NativeTransactionsTest
                 producer.commitTransaction(); // Nothing sent: nothing to end.
                 assertEquals(4, batches(engine, "orders", 0).size());
             }
+            try (Consumer<String, String> consumer = engine.consumer(Serdes.stringDeserializer(), Serdes.stringDeserializer(),
+                ConsumerOptions.defaults().withIsolationLevel(IsolationLevel.READ_COMMITTED).withAutoOffsetReset(AutoOffsetReset.EARLIEST)))
+            {
+                consumer.assign(List.of(new TopicPartition("orders", 0)));
+                final List<String> values = new ArrayList<>();
+                while (consumer.position(new TopicPartition("orders", 0)) < 5)
+                {
+                    consumer.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
+                }
+                assertEquals(List.of("a", "b"), values, "read_committed: the committed records, never the aborted one");
+            }
         }
     }
 

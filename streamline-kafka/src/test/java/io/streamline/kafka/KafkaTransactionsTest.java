@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Unmodified kafka-clients 4.x transactional producers against the listener (transaction version 1):
- * commit and abort write their markers, a second producer with the same transactional id fences the first,
+ * commit and abort write their markers (read_committed consumers see exactly the committed records), a second producer with the same transactional id fences the first,
  * and consume-transform-produce commits the consumer's offsets with the transaction (and drops them with an abort).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -166,6 +166,16 @@ class KafkaTransactionsTest
             // Markers take offsets but are never delivered: read_uncommitted sees every data record, in order.
             assertEquals(List.of("committed-1", "committed-2", "aborted", "committed-3"), pollValues(uncommitted, 4));
         }
+        try (KafkaConsumer<String, String> committed = consumer(null, "read_committed"))
+        {
+            committed.assign(List.of(new TopicPartition("orders", 0)));
+            // read_committed never sees the aborted record; the position passes the last marker.
+            assertEquals(List.of("committed-1", "committed-2", "committed-3"), pollValues(committed, 3));
+            while (committed.position(new TopicPartition("orders", 0)) < 7)
+            {
+                assertTrue(committed.poll(Duration.ofMillis(100)).isEmpty(), "nothing more to deliver");
+            }
+        }
         try (Admin admin = admin())
         {
             final TransactionDescription d = admin.describeTransactions(List.of("orders-tx")).description("orders-tx").get(20, TimeUnit.SECONDS);
@@ -195,6 +205,11 @@ class KafkaTransactionsTest
             second.send(new ProducerRecord<>("payments", 1, "k", "from-second"));
             second.commitTransaction();
             assertEquals(List.of("COMMIT"), markers("payments", 1));
+        }
+        try (KafkaConsumer<String, String> committed = consumer(null, "read_committed"))
+        {
+            committed.assign(List.of(new TopicPartition("payments", 0), new TopicPartition("payments", 1)));
+            assertEquals(List.of("from-second"), pollValues(committed, 1), "the fenced producer's record was aborted");
         }
     }
 
@@ -248,6 +263,11 @@ class KafkaTransactionsTest
         }
         assertEquals(List.of("COMMIT", "ABORT"), markers("__consumer_offsets", 0));
         assertEquals(List.of("COMMIT", "ABORT"), markers("output", 0));
+        try (KafkaConsumer<String, String> committed = consumer(null, "read_committed"))
+        {
+            committed.assign(List.of(new TopicPartition("output", 0)));
+            assertEquals(List.of("out-0", "out-1", "out-2"), pollValues(committed, 3));
+        }
         // A new consumer of the group resumes after the committed offsets: the aborted work is done again.
         try (KafkaConsumer<String, String> resumed = consumer("ctp", "read_uncommitted"))
         {

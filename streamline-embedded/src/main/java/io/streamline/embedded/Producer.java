@@ -805,7 +805,8 @@ public final class Producer<K, V> implements AutoCloseable
 
     /**
      * Stop accepting records, send what is buffered, and stop the sender thread, waiting at most
-     * {@code timeout}. Records not sent by then complete exceptionally.
+     * {@code timeout}. Records not sent by then complete exceptionally. An open transaction is aborted first,
+     * as Kafka's producer does.
      *
      * @param timeout the longest to wait.
      */
@@ -815,6 +816,7 @@ public final class Producer<K, V> implements AutoCloseable
         {
             return;
         }
+        abortOpenTransaction();
         lock.lock();
         try
         {
@@ -841,6 +843,25 @@ public final class Producer<K, V> implements AutoCloseable
         }
         closed = true;
         engine.closed(this);
+    }
+
+    /** As Kafka's producer: closing in the middle of a transaction aborts it (best effort; the timeout would). */
+    private void abortOpenTransaction()
+    {
+        final TxnState state = txnState;
+        if (transactionalId == null || closing || state != TxnState.IN_TRANSACTION && state != TxnState.ABORTABLE_ERROR ||
+            Thread.currentThread() == sender)
+        {
+            return;
+        }
+        try
+        {
+            abortTransaction();
+        }
+        catch (final RuntimeException ex)
+        {
+            // Fenced, or the coordinator is gone: the transaction times out or the next producer of the id aborts it.
+        }
     }
 
     private void failUnsent(final StreamlineException error)

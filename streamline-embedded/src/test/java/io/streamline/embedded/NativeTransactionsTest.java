@@ -185,6 +185,22 @@ class NativeTransactionsTest
     }
 
     @Test
+    void closingInTheMiddleOfATransactionAbortsIt()
+    {
+        try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().build())
+        {
+            engine.admin().createTopic("left", 1);
+            final Producer<String, String> producer = producer(engine, "left-tx");
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send("left", "k", "unfinished");
+            producer.close();
+            assertEquals(TransactionState.COMPLETE_ABORT, engine.transactionCoordinator().metadata("left-tx").state());
+            assertEquals(List.of("data(1, true)", "ABORT"), batches(engine, "left", 0));
+        }
+    }
+
+    @Test
     void badSettingsAreRefused()
     {
         assertThrows(IllegalArgumentException.class, () -> ProducerOptions.defaults().withTransactionalId(""));

@@ -331,8 +331,12 @@ public final class PartitionLog implements AutoCloseable
      *
      * @param batches the batches, from position to limit; the buffer itself is not modified.
      * @return the offset given to the first batch.
+     * Control batches must each be one well-formed end-transaction marker of a transactional producer
+     * (else {@code CORRUPT_RECORD}); a marker older than its producer's epoch here is fenced.
+     *
      * @throws InvalidBatchException if a batch is malformed or too large; nothing is appended.
-     * @throws StreamlineException   {@code RECORD_LIST_TOO_LARGE} if the batches exceed {@code segment.bytes}.
+     * @throws StreamlineException   {@code RECORD_LIST_TOO_LARGE} if the batches exceed {@code segment.bytes};
+     *                               {@code INVALID_PRODUCER_EPOCH} for a fenced batch or marker.
      */
     public long append(final ByteBuffer batches)
     {

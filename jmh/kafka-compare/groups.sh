@@ -14,6 +14,7 @@
 #   --commit-seconds N  measured seconds per commit run (default 10, after 3 s of warm-up)
 #   --brokers LIST      which brokers, in this order (default streamline,kafka); kafka-delay0 is Kafka with
 #                       group.initial.rebalance.delay.ms=0, everything else as kafka
+#   --steps LIST        stabilize, commits or both (default stabilize,commits)
 #   --jfr WHICH         streamline | kafka | all: a JFR recording (settings=profile) of that broker during each step,
 #                       summarized by jfr-summary.py into jfr/*.txt
 #   --skip-build        reuse streamline-server.jar and jmh/kafka-compare/target
@@ -42,6 +43,7 @@ repeats=10
 commit_seconds=10
 commit_warmup=3
 brokers="streamline,kafka"
+steps="stabilize,commits"
 jfr=""
 skip_build=0
 out=""
@@ -51,6 +53,7 @@ while [ "$#" -gt 0 ]; do
     --repeats) repeats="$2"; shift ;;
     --commit-seconds) commit_seconds="$2"; shift ;;
     --brokers) brokers="$2"; shift ;;
+    --steps) steps="$2"; shift ;;
     --jfr) jfr="$2"; shift ;;
     --skip-build) skip_build=1 ;;
     --out) out="$2"; shift ;;
@@ -132,6 +135,7 @@ cp="$here/target/libs/*:$tools_jar"
   echo "commit_seconds=$commit_seconds"
   echo "commit_warmup=$commit_warmup"
   echo "brokers=$brokers"
+  echo "steps=$steps"
   echo "kafka_version=$kafka_version"
   echo "clients=kafka-clients $kafka_version"
   echo "java=$("$java_cmd" -version 2>&1 | sed -n 2p)"
@@ -306,6 +310,7 @@ for broker_name in ${brokers//,/ }; do
   echo "bootstrap=$bootstrap" >> "$out/$broker_name/broker.env"
 
   for kase in join cold; do
+    [[ ",$steps," == *,stabilize,* ]] || break
     for pa in classic:range:3000 classic:cooperative-sticky:3000 consumer:uniform:5000; do
       IFS=: read -r protocol assignor phase <<< "$pa"
       run_step "stabilize-$kase-$protocol-$assignor" "$stabilize_timeout" "${tool[@]}" \
@@ -315,6 +320,7 @@ for broker_name in ${brokers//,/ }; do
   done
 
   for mp in sync:1:classic sync:6:classic async:1:classic async:6:classic sync:1:consumer; do
+    [[ ",$steps," == *,commits,* ]] || break
     IFS=: read -r mode per protocol <<< "$mp"
     run_step "commit-$mode-p$per-$protocol" "$commit_timeout" "${tool[@]}" io.streamline.jmh.kafka.CommitPerformance \
       --bootstrap-server "$bootstrap" --topic groups-p6 --partitions-per-commit "$per" --mode "$mode" \

@@ -11,11 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * OffsetCommit throughput of one kafka-clients consumer in a consumer group. The consumer subscribes to
- * {@code --topic} (it must exist, with at least {@code --partitions-per-commit} partitions) in a new group and polls
+ * {@code --topic} (created as {@link GroupStabilization} does, with {@code --partitions} partitions, if missing; it
+ * must have at least {@code --partitions-per-commit}) in a new group and polls
  * until it owns every partition; then, for {@code --warmup-seconds} and then {@code --seconds} measured, it commits
  * the first {@code --partitions-per-commit} partitions of its assignment over and over, with the offset counting up
  * (1, 2, 3, ...; no metadata):
@@ -33,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * CommitPerformance --bootstrap-server H:P --topic T --partitions-per-commit P --mode sync|async
  *   [--protocol classic|consumer (classic)] [--assignor A (range; uniform for consumer)] [--seconds 10]
- *   [--warmup-seconds 3] [--window 16]
+ *   [--warmup-seconds 3] [--window 16] [--partitions 6]
  * </pre>
  */
 public final class CommitPerformance
@@ -46,11 +48,13 @@ public final class CommitPerformance
      * Entry point.
      *
      * @param args see the class comment.
+     * @throws ExecutionException if the topic cannot be set up.
+     * @throws InterruptedException if interrupted while setting up the topic.
      */
-    public static void main(final String[] args)
+    public static void main(final String[] args) throws ExecutionException, InterruptedException
     {
         final Args options = Args.parse(args, "bootstrap-server", "topic", "partitions-per-commit", "mode", "protocol",
-            "assignor", "seconds", "warmup-seconds", "window");
+            "assignor", "seconds", "warmup-seconds", "window", "partitions");
         final String topic = options.string("topic");
         final int perCommit = Math.toIntExact(options.number("partitions-per-commit"));
         final String mode = options.string("mode");
@@ -63,6 +67,7 @@ public final class CommitPerformance
         {
             throw new IllegalArgumentException("--mode must be sync or async, not " + mode);
         }
+        GroupStabilization.setUpTopic(options.string("bootstrap-server"), topic, Math.toIntExact(options.number("partitions", 6)));
         final String group = "commits-" + protocol + "-" + mode + "-p" + perCommit + "-" + System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(GroupStabilization.consumerProps(
             options.string("bootstrap-server"), group, group, protocol, assignor)))

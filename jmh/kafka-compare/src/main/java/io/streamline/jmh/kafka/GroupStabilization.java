@@ -149,7 +149,7 @@ public final class GroupStabilization
     }
 
     /** Creates the topic if missing and, if it is empty, writes one record at offset 0 of each partition. */
-    private static void setUpTopic(final String bootstrap, final String topic, final int partitions)
+    static void setUpTopic(final String bootstrap, final String topic, final int partitions)
         throws ExecutionException, InterruptedException
     {
         final Properties adminProps = new Properties();

@@ -14,7 +14,9 @@
 #   --commit-seconds N  measured seconds per commit run (default 10, after 3 s of warm-up)
 #   --brokers LIST      which brokers, in this order (default streamline,kafka); kafka-delay0 is Kafka with
 #                       group.initial.rebalance.delay.ms=0, everything else as kafka
-#   --steps LIST        stabilize, commits or both (default stabilize,commits)
+#   --steps LIST        some of stabilize, commits, heartbeat100 (default stabilize,commits); heartbeat100 is an
+#                       explanatory extra: the classic/range join and cold cases with the clients'
+#                       heartbeat.interval.ms at 100 ms instead of 3000, to show how much of the time is heartbeats
 #   --jfr WHICH         streamline | kafka | all: a JFR recording (settings=profile) of that broker during each step,
 #                       summarized by jfr-summary.py into jfr/*.txt
 #   --skip-build        reuse streamline-server.jar and jmh/kafka-compare/target
@@ -317,6 +319,13 @@ for broker_name in ${brokers//,/ }; do
         io.streamline.jmh.kafka.GroupStabilization --bootstrap-server "$bootstrap" --topic groups-p6 --partitions 6 \
         --case "$kase" --protocol "$protocol" --assignor "$assignor" --repeats "$repeats" --phase-ms "$phase" --seed 1
     done
+  done
+
+  for kase in join cold; do
+    [[ ",$steps," == *,heartbeat100,* ]] || break
+    run_step "stabilize-$kase-classic-range-hb100" "$stabilize_timeout" "${tool[@]}" \
+      io.streamline.jmh.kafka.GroupStabilization --bootstrap-server "$bootstrap" --topic groups-p6 --partitions 6 \
+      --case "$kase" --protocol classic --assignor range --repeats "$repeats" --phase-ms 100 --seed 1 --heartbeat-ms 100
   done
 
   for mp in sync:1:classic sync:6:classic async:1:classic async:6:classic sync:1:consumer; do

@@ -57,7 +57,8 @@ import java.util.concurrent.TimeUnit;
  * settings: kafka-clients' defaults except {@code group.id}, {@code client.id}, {@code auto.offset.reset=earliest},
  * {@code enable.auto.commit=false}, byte-array deserializers, and {@code group.protocol} plus
  * {@code partition.assignment.strategy} (classic) or {@code group.remote.assignor} (consumer) from
- * {@code --protocol} and {@code --assignor}.
+ * {@code --protocol} and {@code --assignor}; {@code --heartbeat-ms} also sets the classic members'
+ * {@code heartbeat.interval.ms} (default: the client's, 3000), to show how much of the time is waiting for heartbeats.
  *
  * <p>Prints one line per repetition, {@code rep=I pause.ms=P stable.ms=T}, then
  * {@code summary case=C protocol=P assignor=A n=N failed=F median.ms=M p90.ms=Q max.ms=X min.ms=Y}, where p90 is the
@@ -67,7 +68,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * GroupStabilization --bootstrap-server H:P --topic T --case join|cold --protocol classic|consumer
  *   --assignor range|roundrobin|cooperative-sticky|uniform --repeats N [--partitions 6] [--phase-ms 3000]
- *   [--seed 1] [--timeout 60000]
+ *   [--seed 1] [--timeout 60000] [--heartbeat-ms MS]
  * </pre>
  */
 public final class GroupStabilization
@@ -87,7 +88,7 @@ public final class GroupStabilization
     public static void main(final String[] args) throws Exception
     {
         final Args options = Args.parse(args, "bootstrap-server", "topic", "case", "protocol", "assignor", "repeats",
-            "partitions", "phase-ms", "seed", "timeout");
+            "partitions", "phase-ms", "seed", "timeout", "heartbeat-ms");
         final String bootstrap = options.string("bootstrap-server");
         final String topic = options.string("topic");
         final String kase = options.string("case");
@@ -98,6 +99,7 @@ public final class GroupStabilization
         final long phaseMs = options.number("phase-ms", 3000);
         final long seed = options.number("seed", 1);
         final long timeoutMs = options.number("timeout", 60_000);
+        final String heartbeatMs = options.string("heartbeat-ms", null);
         if (!kase.equals("join") && !kase.equals("cold"))
         {
             throw new IllegalArgumentException("--case must be join or cold, not " + kase);
@@ -111,7 +113,7 @@ public final class GroupStabilization
         {
             final String group = "stabilize-" + kase + "-" + protocol + "-" + assignor + "-" + rep + "-" + System.nanoTime();
             final long pauseMs = (long)(pauses.nextDouble() * phaseMs);
-            final double ms = runOnce(bootstrap, topic, partitions, group, kase, protocol, assignor,
+            final double ms = runOnce(bootstrap, topic, partitions, group, kase, protocol, assignor, heartbeatMs,
                 kase.equals("join") ? pauseMs : 0, timeoutMs);
             if (Double.isNaN(ms))
             {
@@ -127,8 +129,8 @@ public final class GroupStabilization
         }
         final double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         final int n = sorted.length;
-        System.out.printf(Locale.ROOT, "summary case=%s protocol=%s assignor=%s n=%d failed=%d median.ms=%s p90.ms=%s " +
-                "max.ms=%s min.ms=%s%n", kase, protocol, assignor, n, failed,
+        System.out.printf(Locale.ROOT, "summary case=%s protocol=%s assignor=%s heartbeat.ms=%s n=%d failed=%d median.ms=%s " +
+                "p90.ms=%s max.ms=%s min.ms=%s%n", kase, protocol, assignor, heartbeatMs == null ? "default" : heartbeatMs, n, failed,
             n == 0 ? "-" : format(median(sorted)), n == 0 ? "-" : format(sorted[(int)Math.ceil(0.9 * n) - 1]),
             n == 0 ? "-" : format(sorted[n - 1]), n == 0 ? "-" : format(sorted[0]));
         if (failed > 0)
@@ -220,14 +222,18 @@ public final class GroupStabilization
 
     /** @return milliseconds from the start to stable and consuming, or NaN if not within the timeout. */
     private static double runOnce(final String bootstrap, final String topic, final int partitions, final String group,
-                                  final String kase, final String protocol, final String assignor, final long pauseMs,
-                                  final long timeoutMs) throws InterruptedException
+                                  final String kase, final String protocol, final String assignor, final String heartbeatMs,
+                                  final long pauseMs, final long timeoutMs) throws InterruptedException
     {
         final Member[] members = new Member[3];
         for (int i = 0; i < 3; i++)
         {
-            members[i] = new Member(new KafkaConsumer<>(consumerProps(bootstrap, group, group + "-m" + (i + 1), protocol,
-                assignor)), topic);
+            final Properties props = consumerProps(bootstrap, group, group + "-m" + (i + 1), protocol, assignor);
+            if (heartbeatMs != null)
+            {
+                props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeatMs);
+            }
+            members[i] = new Member(new KafkaConsumer<>(props), topic);
         }
         final Thread[] threads = new Thread[3];
         for (int i = 0; i < 3; i++)

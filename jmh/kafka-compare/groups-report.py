@@ -44,6 +44,20 @@ def fields(text, prefix):
     return None
 
 
+def reps(text):
+    """(pause ms, stable ms) of each repetition that succeeded."""
+    out = []
+    for m in re.finditer(r"^rep=\d+ pause\.ms=(\d+) stable\.ms=([\d.]+)$", text or "", re.M):
+        out.append((int(m.group(1)), float(m.group(2))))
+    return out
+
+
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    return None if n == 0 else (v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2)
+
+
 def number(value):
     try:
         return float(value)
@@ -92,6 +106,24 @@ def main(directory):
         print("| %s | %s / %s | %s | %s | %s |" % (kase, protocol, assignor, " | ".join(cells), ratio, met))
     print("\n(targets met: ratio ≤ 0.1 / median ≤ 50 ms; range-hb100: the clients' heartbeat.interval.ms at 100 ms, "
           "an explanatory extra, not the comparison)\n")
+
+    print("## Classic join without the heartbeat wait\n")
+    print("Members 1 and 2 heartbeat every 3000 ms (the clients' heartbeat.interval.ms), starting when they became")
+    print("stable, which is when the pause before member 3 starts; so they learn of member 3's join about")
+    print("3000 - pause ms after it. Median over the repetitions of stable.ms - (3000 - pause.ms), i.e. the time")
+    print("from the members' heartbeat to all three consuming (an estimate: the heartbeat timers start within a")
+    print("few ms of the stabilization):\n")
+    print("| case | " + " | ".join(brokers) + " |")
+    print("|---|" + "---|" * len(brokers))
+    for assignor in ("range", "cooperative-sticky"):
+        step = "stabilize-join-classic-%s" % assignor
+        cells = []
+        for b in brokers:
+            r = reps(read(os.path.join(directory, b, step + ".out")))
+            m = median([stable - (3000 - pause) for pause, stable in r])
+            cells.append("-" if m is None else "%.1f ms" % m)
+        print("| join classic / %s | %s |" % (assignor, " | ".join(cells)))
+    print()
 
     print("## OffsetCommit requests/s (one consumer, one request at a time for sync)\n")
     print("| mode | partitions per commit | protocol | " + " | ".join(brokers) + " | Streamline / Kafka |")

@@ -302,7 +302,8 @@ public final class GroupStabilization
     }
 
     /**
-     * Polls the members' states every 100 µs until they are stable and consuming.
+     * Checks the members' states about every millisecond until they are stable and consuming; the time is the last
+     * member's own timestamp, not the check's.
      *
      * @return milliseconds from {@code start} to the last member's first record, or NaN after the timeout.
      */
@@ -340,7 +341,7 @@ public final class GroupStabilization
             {
                 return (last - start) / 1e6;
             }
-            Thread.sleep(0, 100_000);
+            Thread.sleep(1);
         }
         return Double.NaN;
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,6 +119,78 @@ class StreamsWordCountInteropTest
         readTopic(changelog, "read_uncommitted").forEach((word, counts) ->
             latestInChangelog.put(word, counts.get(counts.size() - 1)));
         assertEquals(new TreeMap<>(expected), latestInChangelog);
+    }
+
+    @Test
+    void exactlyOnceV2WordCountProducesExactCountsForReadCommittedConsumers() throws Exception
+    {
+        final Map<String, String> lines = WordCountApp.lines(0, LINES);
+        final Map<String, Long> expected = WordCountApp.expectedCounts(lines);
+        produce(lines);
+
+        final KafkaStreams streams = WordCountApp.startAndAwaitRunning(
+            WordCountApp.config(engine.kafkaBootstrapServers(), "wc-eos", stateDir, "exactly_once_v2"), 0, WAIT_MS);
+        try
+        {
+            awaitLatestCounts(expected, "read_committed");
+        }
+        finally
+        {
+            streams.close(Duration.ofSeconds(30));
+        }
+        assertCountsAreOneToN(expected, readOutput("read_committed"));
+    }
+
+    @Test
+    void exactlyOnceV2WordCountKilledMidwayAndRestartedStillCountsExactly() throws Exception
+    {
+        final String app = "wc-eos-kill";
+        final Map<String, String> lines = WordCountApp.lines(0, LINES);
+        final Map<String, Long> expected = WordCountApp.expectedCounts(lines);
+        final long words = expected.values().stream().mapToLong(Long::longValue).sum();
+        produce(lines);
+
+        // The child sleeps 10 ms per line (2 s for all): killed once a quarter of the counts are out.
+        final Path childState = Files.createDirectories(stateDir.resolve("instance"));
+        try (ChildJvm child = ChildJvm.start(stateDir, WordCountApp.class, engine.kafkaBootstrapServers(), app,
+            childState.toString(), "exactly_once_v2", "10"))
+        {
+            child.awaitLine(WordCountApp.RUNNING, WAIT_MS);
+            awaitOutputRecords(words / 4, "read_uncommitted");
+            child.kill();
+        }
+        final long committedAtKill = readOutput("read_committed").values().stream().mapToLong(List::size).sum();
+        assertTrue(committedAtKill < words, "killed after it had finished: " + committedAtKill + " of " + words);
+
+        // Restarted in this JVM on the same state directory (its in-memory store is restored from the changelog).
+        final KafkaStreams streams = WordCountApp.startAndAwaitRunning(
+            WordCountApp.config(engine.kafkaBootstrapServers(), app, childState, "exactly_once_v2"), 0, WAIT_MS);
+        try
+        {
+            awaitLatestCounts(expected, "read_committed");
+        }
+        finally
+        {
+            streams.close(Duration.ofSeconds(30));
+        }
+        assertCountsAreOneToN(expected, readOutput("read_committed"));
+    }
+
+    /** Polls the output until it holds at least {@code count} records under this isolation level. */
+    private void awaitOutputRecords(final long count, final String isolation)
+    {
+        long seen = 0;
+        try (KafkaConsumer<String, Long> consumer = outputConsumer(isolation))
+        {
+            consumer.assign(List.of(new TopicPartition(WordCountApp.OUTPUT, 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+            while (seen < count && System.nanoTime() < deadline)
+            {
+                seen += consumer.poll(Duration.ofMillis(20)).count();
+            }
+        }
+        assertTrue(seen >= count, "only " + seen + " of " + count + " records in " + WordCountApp.OUTPUT);
     }
 
     private int partitions(final String topic) throws Exception

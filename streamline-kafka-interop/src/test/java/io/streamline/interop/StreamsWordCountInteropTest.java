@@ -150,10 +150,10 @@ class StreamsWordCountInteropTest
         final long words = expected.values().stream().mapToLong(Long::longValue).sum();
         produce(lines);
 
-        // The child sleeps 10 ms per line (2 s for all): killed once a quarter of the counts are out.
+        // The child sleeps 25 ms per line (5 s for all): killed once a quarter of the counts are out.
         final Path childState = Files.createDirectories(stateDir.resolve("instance"));
         try (ChildJvm child = ChildJvm.start(stateDir, WordCountApp.class, engine.kafkaBootstrapServers(), app,
-            childState.toString(), "exactly_once_v2", "10"))
+            childState.toString(), "exactly_once_v2", "25"))
         {
             child.awaitLine(WordCountApp.RUNNING, WAIT_MS);
             awaitOutputRecords(words / 4, "read_uncommitted");

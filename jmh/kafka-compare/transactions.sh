@@ -12,6 +12,7 @@
 #   --repeats N         repetitions of every step (default 3); the report shows the median and the range
 #   --records N         records per plain / idempotent run (default 1,000,000)
 #   --transactions N    transactions per transactional run (default 3,000), 10 records each
+#   --txn-producers L   the transactional steps, by number of concurrent producers (default 1,4)
 #   --brokers LIST      which brokers, in this order (default streamline,kafka)
 #   --jfr WHICH         streamline | kafka | all: a JFR recording (settings=profile) of that broker during each step,
 #                       summarized by jfr-summary.py into jfr/*.txt
@@ -40,6 +41,7 @@ repeats=3
 records=1000000
 transactions=3000
 brokers="streamline,kafka"
+txn_producers="1,4"
 jfr=""
 skip_build=0
 out=""
@@ -50,6 +52,7 @@ while [ "$#" -gt 0 ]; do
     --records) records="$2"; shift ;;
     --transactions) transactions="$2"; shift ;;
     --brokers) brokers="$2"; shift ;;
+    --txn-producers) txn_producers="$2"; shift ;;
     --jfr) jfr="$2"; shift ;;
     --skip-build) skip_build=1 ;;
     --out) out="$2"; shift ;;
@@ -135,6 +138,7 @@ cp="$here/target/libs/*:$tools_jar"
   echo "records_per_transaction=$per_transaction"
   echo "record_size=$record_size"
   echo "brokers=$brokers"
+  echo "txn_producers=$txn_producers"
   echo "kafka_version=$kafka_version"
   echo "clients=kafka-clients $kafka_version"
   echo "java=$("$java_cmd" -version 2>&1 | sed -n 2p)"
@@ -309,7 +313,8 @@ for broker_name in ${brokers//,/ }; do
   log "$broker_name: PID $broker_pid serving $bootstrap"
   echo "bootstrap=$bootstrap" >> "$out/$broker_name/broker.env"
 
-  for topic in plain idempotent txn-1 txn-4; do
+  for topic in plain idempotent ${txn_producers//,/ }; do
+    case "$topic" in plain|idempotent) ;; *) topic="txn-$topic" ;; esac
     run_step "create-$topic" 120 "${tool[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
       --create --topic "perf-$topic" --partitions 1 --replication-factor 1
   done
@@ -320,7 +325,7 @@ for broker_name in ${brokers//,/ }; do
         --bootstrap-server "$bootstrap" --topic "perf-$mode" --mode "$mode" --records "$records" \
         --record-size "$record_size"
     done
-    for producers in 1 4; do
+    for producers in ${txn_producers//,/ }; do
       run_step "txn-$producers-r$r" "$txn_timeout" "${tool[@]}" io.streamline.jmh.kafka.TransactionPerformance \
         --bootstrap-server "$bootstrap" --topic "perf-txn-$producers" --mode transactional \
         --producers "$producers" --transactions "$transactions" --records-per-transaction "$per_transaction" \

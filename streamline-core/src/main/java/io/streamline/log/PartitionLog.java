@@ -1411,12 +1411,9 @@ public final class PartitionLog implements AutoCloseable
             txnIndex.writeFrom(segmentBaseOffsets(), offset, fsync.kind() != FsyncPolicy.Kind.NEVER);
             if (hadProducerState)
             {
-                // Open transactions may have been cut: rebuild from the log (no snapshot is left).
+                // Open transactions may have been cut: rebuild from the log (no snapshot is left). Else the
+                // first reader that needs the state loads it.
                 loadProducerState();
-            }
-            else
-            {
-                firstUnstableOffset = Math.min(firstUnstableOffset, newEnd);
             }
             return newEnd;
         }

@@ -96,6 +96,13 @@ final class EnginePool implements AutoCloseable
      */
     void giveBack(final StreamlineEngine engine)
     {
+        synchronized (this)
+        {
+            if (closed && engine.isClosed())
+            {
+                return; // The pool closed it already (the run or class ended first).
+            }
+        }
         try
         {
             engine.reset();

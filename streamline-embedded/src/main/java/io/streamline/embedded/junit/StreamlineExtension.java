@@ -182,8 +182,14 @@ public final class StreamlineExtension
     {
         final StreamlineTest test = settings(context);
         final ExtensionContext holder = holder(context, test);
-        return holder.getStore(NAMESPACE).getOrComputeIfAbsent(LEASE, key -> EngineLease.take(pool(holder, test), test),
-            EngineLease.class);
+        final EngineLease lease = holder.getStore(NAMESPACE).get(LEASE, EngineLease.class);
+        if (lease != null)
+        {
+            return lease;
+        }
+        // The pool first: a store closes its values in reverse order, so a lease in the same store closes first.
+        final EnginePool pool = pool(holder, test);
+        return holder.getStore(NAMESPACE).getOrComputeIfAbsent(LEASE, key -> EngineLease.take(pool, test), EngineLease.class);
     }
 
     /**

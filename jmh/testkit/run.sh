@@ -44,6 +44,9 @@ while [ "$#" -gt 0 ]; do
 done
 JAVA="${JAVA:-java}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx1g}"
+# Both sides log at WARN: the EmbeddedKafka side through logback (jmh/testkit/src/main/resources/logback.xml), the
+# Streamline side (slf4j-simple, as in its tests) through this property.
+STREAMLINE_LOG="-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
 out="${out:-$here/target/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 raw="$out/raw.txt"
@@ -75,7 +78,7 @@ field() { sed -n "s/.*[ ]$1=\([0-9.]*\).*/\1/p"; }
 
 echo "== startup, $runs runs each"
 for i in $(seq 1 "$runs"); do
-  s=$("$JAVA" $JAVA_OPTS -cp "$cp_streamline" io.streamline.examples.bench.StartupProbe 2>>"$out/streamline-startup.log" | grep '^startup')
+  s=$("$JAVA" $JAVA_OPTS $STREAMLINE_LOG -cp "$cp_streamline" io.streamline.examples.bench.StartupProbe 2>>"$out/streamline-startup.log" | grep '^startup')
   k=$("$JAVA" $JAVA_OPTS -cp "$cp_kafka" io.streamline.testkit.embeddedkafka.EmbeddedKafkaStartupProbe 2>>"$out/embeddedkafka-startup.log" | grep '^startup')
   echo "streamline $s" | tee -a "$raw"
   echo "embeddedkafka $k" | tee -a "$raw"
@@ -83,14 +86,14 @@ done
 
 echo "== the 30-test example suite, $suite_runs runs each"
 for i in $(seq 1 "$suite_runs"); do
-  s=$("$JAVA" $JAVA_OPTS -cp "$cp_streamline" io.streamline.examples.bench.SuiteRunner 2>>"$out/streamline-suite.log" | grep '^suite')
+  s=$("$JAVA" $JAVA_OPTS $STREAMLINE_LOG -cp "$cp_streamline" io.streamline.examples.bench.SuiteRunner 2>>"$out/streamline-suite.log" | grep '^suite')
   k=$("$JAVA" $JAVA_OPTS -cp "$cp_kafka" io.streamline.examples.bench.SuiteRunner 2>>"$out/embeddedkafka-suite.log" | grep '^suite')
   echo "streamline $s" | tee -a "$raw"
   echo "embeddedkafka $k" | tee -a "$raw"
 done
 
 echo "== reset, $resets tests"
-r=$("$JAVA" $JAVA_OPTS -cp "$cp_streamline" io.streamline.examples.bench.ResetProbe "$resets" 2>>"$out/reset.log" | grep '^reset')
+r=$("$JAVA" $JAVA_OPTS $STREAMLINE_LOG -cp "$cp_streamline" io.streamline.examples.bench.ResetProbe "$resets" 2>>"$out/reset.log" | grep '^reset')
 echo "streamline $r" | tee -a "$raw"
 
 ready_s=$(grep '^streamline startup' "$raw" | field ready_ms | median)

@@ -5,6 +5,9 @@ import io.streamline.StreamlineException;
 import io.streamline.agent.PeriodicAgent;
 import io.streamline.group.GroupConfig;
 import io.streamline.group.GroupCoordinator;
+import io.streamline.group.ThreadingMode;
+import io.streamline.txn.TransactionConfig;
+import io.streamline.txn.TransactionCoordinator;
 import io.streamline.log.FsyncPolicy;
 import io.streamline.log.LogStore;
 import io.streamline.log.PartitionLog;
@@ -52,8 +55,10 @@ public final class StreamlineEngine implements AutoCloseable
     private final TopicManager topics;
     private final ProducerIdManager producerIds;
     private final GroupConfig groupConfig;
+    private final TransactionConfig transactionConfig;
     private final Object resetLock = new Object();
     private volatile GroupCoordinator groups;
+    private volatile TransactionCoordinator transactions;
     private final EpochClock clock;
     private final boolean autoCreateTopics;
     private final int defaultPartitions;
@@ -76,11 +81,14 @@ public final class StreamlineEngine implements AutoCloseable
         }
         this.store = storeBuilder.build();
         this.groupConfig = builder.groupConfig.build();
+        this.transactionConfig = new TransactionConfig(builder.transactionMaxTimeoutMs, builder.transactionalIdExpirationMs,
+            1_000, ThreadingMode.DEDICATED);
         try
         {
             this.topics = TopicManager.open(store, builder.topicDefaults, clock);
             this.producerIds = ProducerIdManager.open(store, clock);
             this.groups = GroupCoordinator.open(topics, groupConfig, clock);
+            this.transactions = TransactionCoordinator.open(topics, groups, producerIds::nextProducerId, transactionConfig, clock);
         }
         catch (final RuntimeException ex)
         {
@@ -282,6 +290,18 @@ public final class StreamlineEngine implements AutoCloseable
     }
 
     /**
+     * The transaction coordinator: transactional ids and their transactions, for components built on the
+     * engine (the Kafka listener, the native producer).
+     *
+     * @return the transaction coordinator.
+     */
+    public TransactionCoordinator transactionCoordinator()
+    {
+        ensureOpen();
+        return transactions;
+    }
+
+    /**
      * The topic, creating it with the default partitions if it does not exist and auto-creation is on.
      *
      * @param name the topic name.
@@ -338,7 +358,8 @@ public final class StreamlineEngine implements AutoCloseable
      * engine: every Kafka connection is closed (clients left open see a disconnect, then reconnect to
      * the empty engine), every producer and consumer made by this engine is closed, every topic is
      * deleted with its data, and every consumer group and committed offset is forgotten (the group
-     * coordinator is replaced by a new one and its log {@code __consumer_offsets} is deleted). The
+     * coordinator is replaced by a new one and its log {@code __consumer_offsets} is deleted), and so is
+     * every transactional id and open transaction (the transaction coordinator and {@code __transaction_state}). The
      * listener keeps its port, and the engine its settings; producer ids keep growing. See ADR 0008.
      * <p>
      * No new connection is accepted while the engine resets. The caller makes sure that nothing else
@@ -377,13 +398,15 @@ public final class StreamlineEngine implements AutoCloseable
                 LOG.warn("reset: a client left open failed to close: {}", ex.toString());
             }
         }
+        // Coordinators are replaced, not emptied (ADR 0008): closed before their logs are deleted, opened anew after.
+        transactions.close();
         groups.close();
-        // Coordinators added later (transactions) are closed here too, before their logs are deleted.
         for (final Topic topic : topics.topics().values())
         {
             topics.deleteTopic(topic.id());
         }
         groups = GroupCoordinator.open(topics, groupConfig, clock);
+        transactions = TransactionCoordinator.open(topics, groups, producerIds::nextProducerId, transactionConfig, clock);
     }
 
     void closed(final AutoCloseable client)
@@ -435,6 +458,14 @@ public final class StreamlineEngine implements AutoCloseable
             }
         }
         housekeeping.close();
+        try
+        {
+            transactions.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            failures.add(ex);
+        }
         try
         {
             groups.close();
@@ -515,6 +546,8 @@ public final class StreamlineEngine implements AutoCloseable
         private String listenerHost = "127.0.0.1";
         private int listenerPort = -1;
         private final GroupConfig.Builder groupConfig = GroupConfig.builder();
+        private long transactionMaxTimeoutMs = TransactionConfig.DEFAULT_MAX_TIMEOUT_MS;
+        private long transactionalIdExpirationMs = TransactionConfig.DEFAULT_ID_EXPIRATION_MS;
 
         private Builder()
         {
@@ -672,6 +705,41 @@ public final class StreamlineEngine implements AutoCloseable
         public Builder consumerGroupAssignors(final java.util.List<String> names)
         {
             groupConfig.consumerAssignors(names);
+            return this;
+        }
+
+        /**
+         * The largest {@code transaction.timeout.ms} a transactional producer may ask for
+         * ({@code transaction.max.timeout.ms}, default 15 minutes): a larger one is refused with
+         * INVALID_TRANSACTION_TIMEOUT.
+         *
+         * @param max the maximum, at least 1 ms.
+         * @return this.
+         */
+        public Builder transactionMaxTimeout(final Duration max)
+        {
+            if (max.toMillis() <= 0)
+            {
+                throw new IllegalArgumentException("transaction max timeout must be positive: " + max);
+            }
+            this.transactionMaxTimeoutMs = max.toMillis();
+            return this;
+        }
+
+        /**
+         * How long a transactional id may stay idle before it is removed ({@code transactional.id.expiration.ms},
+         * default 7 days).
+         *
+         * @param expiration the expiration, at least 1 ms.
+         * @return this.
+         */
+        public Builder transactionalIdExpiration(final Duration expiration)
+        {
+            if (expiration.toMillis() <= 0)
+            {
+                throw new IllegalArgumentException("transactional id expiration must be positive: " + expiration);
+            }
+            this.transactionalIdExpirationMs = expiration.toMillis();
             return this;
         }
 

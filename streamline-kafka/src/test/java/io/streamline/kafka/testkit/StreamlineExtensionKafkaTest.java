@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The extension with the Kafka listener: kafka-clients producers, group consumers and admins built from the
- * injected settings; what one test leaves (topics, groups, committed offsets, open connections) is gone in
- * the next, on the same port.
+ * injected settings; what one test leaves (topics, groups, committed offsets, transactional ids, an open
+ * transaction, open connections) is gone in the next, on the same port.
  */
 @StreamlineTest(topics = @TestTopic(name = "orders", partitions = 2), bootstrapServersProperty = "test.kafka.bootstrap")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -46,6 +46,7 @@ class StreamlineExtensionKafkaTest
     private static String firstBootstrap;
     private static Socket leftOpenConnection;
     private static KafkaConsumer<String, String> leftOpenConsumer;
+    private static KafkaProducer<String, String> leftOpenTransaction;
 
     @BootstrapServers
     String bootstrapField;
@@ -87,11 +88,28 @@ class StreamlineExtensionKafkaTest
         assertEquals(6, poll(leftOpenConsumer, 6).size());
         leftOpenConnection = new Socket(engine.kafkaBootstrapServers().split(":")[0], engine.kafkaListenerPort());
 
+        final Properties committedTx = (Properties)producerField.clone();
+        committedTx.put("transactional.id", "tx-committed");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(committedTx))
+        {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("orders", "tx", "committed"));
+            producer.commitTransaction();
+        }
+        final Properties openTx = (Properties)producerField.clone();
+        openTx.put("transactional.id", "tx-open");
+        leftOpenTransaction = new KafkaProducer<>(openTx);
+        leftOpenTransaction.initTransactions();
+        leftOpenTransaction.beginTransaction();
+        leftOpenTransaction.send(new ProducerRecord<>("orders", "tx", "open")).get(30, TimeUnit.SECONDS);
+
         try (Admin admin = Admin.create(adminProps))
         {
             assertEquals(Set.of("orders", "auto-created"), admin.listTopics().names().get());
             assertEquals(Set.of("billing", "left-open"), groupIds(admin));
             assertEquals(6, committedTotal(admin, "billing"));
+            assertEquals(Set.of("tx-committed", "tx-open"), transactionalIds(admin));
         }
     }
 
@@ -119,10 +137,12 @@ class StreamlineExtensionKafkaTest
                 new TopicPartition("orders", 1), OffsetSpec.latest());
             assertEquals(List.of(0L, 0L), admin.listOffsets(ends).all().get().values().stream().map(r -> r.offset()).toList(),
                 "orders is empty again");
+            assertEquals(Set.of(), transactionalIds(admin), "transactional ids and the open transaction are gone");
         }
         finally
         {
             leftOpenConsumer.close(Duration.ofSeconds(5));
+            leftOpenTransaction.close(Duration.ofSeconds(5));
         }
     }
 
@@ -146,6 +166,13 @@ class StreamlineExtensionKafkaTest
         {
             ids.add(group.groupId());
         }
+        return ids;
+    }
+
+    private static Set<String> transactionalIds(final Admin admin) throws Exception
+    {
+        final Set<String> ids = new java.util.TreeSet<>();
+        admin.listTransactions().all().get().forEach(t -> ids.add(t.transactionalId()));
         return ids;
     }
 

@@ -124,25 +124,6 @@ class ConsumerGroupTest
     }
 
     @Test
-    void twoGroupsEachReadEverything(@ProducerProperties final Properties producerProps,
-        @ConsumerProperties(groupId = "billing") final Properties billingProps,
-        @ConsumerProperties(groupId = "audit") final Properties auditProps) throws Exception
-    {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps))
-        {
-            sendAll(producer, "payments", 12, "payment");
-        }
-        try (KafkaConsumer<String, String> billing = new KafkaConsumer<>(billingProps);
-             KafkaConsumer<String, String> audit = new KafkaConsumer<>(auditProps))
-        {
-            billing.subscribe(List.of("payments"));
-            audit.subscribe(List.of("payments"));
-            assertEquals(12, poll(billing, 12).size());
-            assertEquals(12, poll(audit, 12).size());
-        }
-    }
-
-    @Test
     void autoCommitRecordsProgressWhenTheWorkerCloses(@ProducerProperties final Properties producerProps,
         @ConsumerProperties(groupId = "workers") final Properties consumerProps) throws Exception
     {

@@ -33,24 +33,6 @@ class OffsetManagementTest
     private static final TopicPartition P1 = new TopicPartition("inventory", 1);
 
     @Test
-    void committedOffsetsAreVisibleToTheAdmin(@ConsumerProperties(groupId = "stock") final Properties consumerProps,
-        @AdminProperties final Properties adminProps) throws Exception
-    {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps))
-        {
-            consumer.assign(List.of(P0, P1));
-            consumer.commitSync(Map.of(P0, new OffsetAndMetadata(0, "start"), P1, new OffsetAndMetadata(0)));
-        }
-        try (Admin admin = Admin.create(adminProps))
-        {
-            final Map<TopicPartition, OffsetAndMetadata> offsets =
-                admin.listConsumerGroupOffsets("stock").partitionsToOffsetAndMetadata().get();
-            assertEquals(0, offsets.get(P0).offset());
-            assertEquals("start", offsets.get(P0).metadata());
-        }
-    }
-
-    @Test
     void aConsumerStartsAtTheOffsetItsGroupCommitted(@ProducerProperties final Properties producerProps,
         @ConsumerProperties(groupId = "stock") final Properties consumerProps) throws Exception
     {

@@ -109,22 +109,6 @@ class OrderEventsTest
     }
 
     @Test
-    void aLargeOrderDocumentArrivesWhole(@ProducerProperties final Properties producerProps,
-        @ConsumerProperties final Properties consumerProps) throws Exception
-    {
-        final String document = "x".repeat(512 * 1024);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps))
-        {
-            send(producer, "orders", "order-big", document);
-        }
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps))
-        {
-            consumer.subscribe(List.of("orders"));
-            assertEquals(document, poll(consumer, 1).get(0).value());
-        }
-    }
-
-    @Test
     void theEventTimeIsKeptAndOffsetsCountFromZero(@ProducerProperties final Properties producerProps,
         @ConsumerProperties final Properties consumerProps) throws Exception
     {

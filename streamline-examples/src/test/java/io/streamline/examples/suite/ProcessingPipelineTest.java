@@ -183,24 +183,4 @@ class ProcessingPipelineTest
             assertEquals("event-1", poll(restarted, 1).get(0).value());
         }
     }
-
-    @Test
-    void fansOutToSeveralTopics(@ProducerProperties final Properties producerProps,
-        @ConsumerProperties(groupId = "") final Properties readerProps) throws Exception
-    {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps))
-        {
-            for (final String topic : List.of("clean-events", "dead-letters"))
-            {
-                send(producer, topic, "k", "copy for " + topic);
-            }
-        }
-        try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(readerProps))
-        {
-            reader.assign(List.of(new TopicPartition("clean-events", 0), new TopicPartition("clean-events", 1),
-                new TopicPartition("dead-letters", 0)));
-            assertEquals(List.of("copy for clean-events", "copy for dead-letters"),
-                values(poll(reader, 2)).stream().sorted().toList());
-        }
-    }
 }

@@ -90,18 +90,4 @@ class TopicAdminTest
             assertTrue(admin.listTopics().names().get().contains("signups"));
         }
     }
-
-    @Test
-    void changesATopicsRetention(@AdminProperties final Properties adminProps) throws Exception
-    {
-        try (Admin admin = Admin.create(adminProps))
-        {
-            admin.createTopics(List.of(new NewTopic("metrics", 1, (short)1))).all().get();
-            final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "metrics");
-            admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
-                new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "60000"),
-                org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
-            assertEquals("60000", admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value());
-        }
-    }
 }

@@ -9,8 +9,9 @@ import java.lang.annotation.Target;
 /**
  * Marks a {@code java.util.Properties} parameter or field that {@link StreamlineExtension} fills with a
  * kafka-clients consumer's settings: {@code bootstrap.servers}, {@code group.id}, {@code String} key and
- * value deserializers, {@code auto.offset.reset=earliest} and timeouts of 10 to 30 seconds. Each gets its
- * own copy.
+ * value deserializers, {@code auto.offset.reset=earliest}, {@code fetch.max.wait.ms=100} (a consumer's close
+ * waits for its outstanding Fetch), {@code heartbeat.interval.ms=100} (members hear of a rebalance at their next
+ * heartbeat) and timeouts of 10 to 30 seconds. Each gets its own copy.
  */
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @Retention(RetentionPolicy.RUNTIME)

@@ -42,6 +42,10 @@ final class KafkaClientProperties
         props.put("key.deserializer", STRING_DESERIALIZER);
         props.put("value.deserializer", STRING_DESERIALIZER);
         props.put("auto.offset.reset", "earliest");
+        // A consumer's close waits for its outstanding Fetch, and an existing member hears of a rebalance at
+        // its next heartbeat: Kafka's 500 ms and 3 s defaults would dominate short tests.
+        props.put("fetch.max.wait.ms", "100");
+        props.put("heartbeat.interval.ms", "100");
         if (!groupId.isEmpty())
         {
             props.put("group.id", groupId);

@@ -162,6 +162,8 @@ public final class EmbeddedKafkaSuiteExtension implements BeforeEachCallback, Af
             props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
             props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
             props.put("auto.offset.reset", "earliest");
+            props.put("fetch.max.wait.ms", "100");
+            props.put("heartbeat.interval.ms", "100");
             final String groupId = parameter.getAnnotation(ConsumerProperties.class).groupId();
             if (!groupId.isEmpty())
             {

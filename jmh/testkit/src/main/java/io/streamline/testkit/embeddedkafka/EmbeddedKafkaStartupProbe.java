@@ -29,6 +29,9 @@ public final class EmbeddedKafkaStartupProbe
         final long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         final EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.brokerProperty("group.initial.rebalance.delay.ms", "0");
+        // One broker: Kafka's defaults (3 replicas, min ISR 2) would leave transactional producers waiting.
+        kafka.brokerProperty("transaction.state.log.replication.factor", "1");
+        kafka.brokerProperty("transaction.state.log.min.isr", "1");
         kafka.afterPropertiesSet();
         try
         {

@@ -360,7 +360,7 @@ public final class StreamlineEngine implements AutoCloseable
      * deleted with its data, and every consumer group and committed offset is forgotten (the group
      * coordinator is replaced by a new one and its log {@code __consumer_offsets} is deleted), and so is
      * every transactional id and open transaction (the transaction coordinator and {@code __transaction_state}). The
-     * listener keeps its port, and the engine its settings; producer ids keep growing. See ADR 0008.
+     * listener keeps its port, and the engine its settings; producer ids keep growing. See ADR 0012.
      * <p>
      * No new connection is accepted while the engine resets. The caller makes sure that nothing else
      * uses the engine meanwhile (its own producers, consumers and admin calls would fail or leave state
@@ -398,7 +398,7 @@ public final class StreamlineEngine implements AutoCloseable
                 LOG.warn("reset: a client left open failed to close: {}", ex.toString());
             }
         }
-        // Coordinators are replaced, not emptied (ADR 0008): closed before their logs are deleted, opened anew after.
+        // Coordinators are replaced, not emptied (ADR 0012): closed before their logs are deleted, opened anew after.
         transactions.close();
         groups.close();
         for (final Topic topic : topics.topics().values())

@@ -54,8 +54,11 @@ public final class StreamlineEngine implements AutoCloseable
     private final LogStore store;
     private final TopicManager topics;
     private final ProducerIdManager producerIds;
-    private final GroupCoordinator groups;
-    private final TransactionCoordinator transactions;
+    private final GroupConfig groupConfig;
+    private final TransactionConfig transactionConfig;
+    private final Object resetLock = new Object();
+    private volatile GroupCoordinator groups;
+    private volatile TransactionCoordinator transactions;
     private final EpochClock clock;
     private final boolean autoCreateTopics;
     private final int defaultPartitions;
@@ -78,14 +81,15 @@ public final class StreamlineEngine implements AutoCloseable
             storeBuilder.directory(builder.dataDir);
         }
         this.store = storeBuilder.build();
+        this.groupConfig = builder.groupConfig.build();
+        this.transactionConfig = new TransactionConfig(builder.transactionMaxTimeoutMs, builder.transactionalIdExpirationMs,
+            1_000, ThreadingMode.DEDICATED);
         try
         {
             this.topics = TopicManager.open(store, builder.topicDefaults, clock);
             this.producerIds = ProducerIdManager.open(store, clock);
-            this.groups = GroupCoordinator.open(topics, builder.groupConfig.build(), clock);
-            this.transactions = TransactionCoordinator.open(topics, groups, producerIds::nextProducerId,
-                new TransactionConfig(builder.transactionMaxTimeoutMs, builder.transactionalIdExpirationMs, 1_000, ThreadingMode.DEDICATED),
-                clock);
+            this.groups = GroupCoordinator.open(topics, groupConfig, clock);
+            this.transactions = TransactionCoordinator.open(topics, groups, producerIds::nextProducerId, transactionConfig, clock);
         }
         catch (final RuntimeException ex)
         {
@@ -348,6 +352,62 @@ public final class StreamlineEngine implements AutoCloseable
     public boolean autoCreateTopics()
     {
         return autoCreateTopics;
+    }
+
+    /**
+     * Return the engine to the state of a new one without restarting it, for tests that share an
+     * engine: every Kafka connection is closed (clients left open see a disconnect, then reconnect to
+     * the empty engine), every producer and consumer made by this engine is closed, every topic is
+     * deleted with its data, and every consumer group and committed offset is forgotten (the group
+     * coordinator is replaced by a new one and its log {@code __consumer_offsets} is deleted), and so is
+     * every transactional id and open transaction (the transaction coordinator and {@code __transaction_state}). The
+     * listener keeps its port, and the engine its settings; producer ids keep growing. See ADR 0012.
+     * <p>
+     * No new connection is accepted while the engine resets. The caller makes sure that nothing else
+     * uses the engine meanwhile (its own producers, consumers and admin calls would fail or leave state
+     * behind). Resets are serialised.
+     *
+     * @throws StreamlineException if a topic cannot be deleted; the engine is then in an unknown state.
+     * @throws ClosedException     if the engine is closed.
+     */
+    public void reset()
+    {
+        synchronized (resetLock)
+        {
+            ensureOpen();
+            if (listener == null)
+            {
+                resetState();
+            }
+            else
+            {
+                listener.closeConnections(this::resetState);
+            }
+        }
+    }
+
+    private void resetState()
+    {
+        for (final AutoCloseable client : new ArrayList<>(clients))
+        {
+            try
+            {
+                client.close();
+            }
+            catch (final Exception ex)
+            {
+                LOG.warn("reset: a client left open failed to close: {}", ex.toString());
+            }
+        }
+        // Coordinators are replaced, not emptied (ADR 0012): closed before their logs are deleted, opened anew after.
+        transactions.close();
+        groups.close();
+        for (final Topic topic : topics.topics().values())
+        {
+            topics.deleteTopic(topic.id());
+        }
+        groups = GroupCoordinator.open(topics, groupConfig, clock);
+        transactions = TransactionCoordinator.open(topics, groups, producerIds::nextProducerId, transactionConfig, clock);
     }
 
     void closed(final AutoCloseable client)

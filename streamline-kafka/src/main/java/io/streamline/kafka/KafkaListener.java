@@ -10,9 +10,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.streamline.embedded.StreamlineEngine;
 import io.streamline.log.FsyncPolicy;
 
@@ -50,6 +53,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
     private final EventLoopGroup workerGroup;
     private final ExecutorService blockingAppends;
     private final Channel serverChannel;
+    private final ChannelGroup connections = new DefaultChannelGroup("streamline-kafka-connections", GlobalEventExecutor.INSTANCE);
     private final String host;
     private final int port;
 
@@ -76,6 +80,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
+                        connections.add(ch);
                         ch.pipeline()
                             .addLast("frames", new FrameDecoder(maxFrameBytes))
                             .addLast("requests", new ConnectionHandler(apis[0]));
@@ -163,6 +168,36 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
     public String bootstrapServers()
     {
         return host + ":" + port;
+    }
+
+    /**
+     * Stop accepting, close every connection and wait until each is closed (a request being handled on a
+     * connection's I/O thread finishes first; a waiting Fetch is cancelled), run {@code action}, close any
+     * connection accepted meanwhile, and accept again on the same port. Clients see their connections
+     * drop and reconnect; connection attempts made while {@code action} runs wait in the accept backlog.
+     *
+     * @param action runs on the calling thread while no connection is open.
+     */
+    @Override
+    public void closeConnections(final Runnable action)
+    {
+        serverChannel.config().setAutoRead(false);
+        try
+        {
+            connections.close().syncUninterruptibly();
+            action.run();
+            connections.close().syncUninterruptibly();
+        }
+        finally
+        {
+            serverChannel.config().setAutoRead(true);
+        }
+    }
+
+    /** @return how many connections are open now. */
+    int connectionCount()
+    {
+        return connections.size();
     }
 
     /** Stop accepting, close every connection and stop the I/O threads. */

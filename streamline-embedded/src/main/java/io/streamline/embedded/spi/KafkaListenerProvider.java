@@ -27,6 +27,14 @@ public interface KafkaListenerProvider
         /** @return the bound port. */
         int port();
 
+        /**
+         * Close every open connection and wait until they are closed, then run {@code action} before any
+         * new connection is accepted; go on listening on the same port afterwards.
+         *
+         * @param action runs while no connection is open, on the calling thread.
+         */
+        void closeConnections(Runnable action);
+
         /** Stop listening and close every connection. */
         @Override
         void close();

@@ -72,6 +72,16 @@ public enum ErrorCode
     DUPLICATE_SEQUENCE_NUMBER(46),
     /** The producer epoch is older than the current one. */
     INVALID_PRODUCER_EPOCH(47),
+    /** The producer attempted a transactional operation in a state that does not allow it. */
+    INVALID_TXN_STATE(48),
+    /** The producer id is not the one the transactional id currently has, or the transactional id is unknown. */
+    INVALID_PRODUCER_ID_MAPPING(49),
+    /** The transaction timeout is larger than {@code transaction.max.timeout.ms}, or not positive. */
+    INVALID_TRANSACTION_TIMEOUT(50),
+    /** The transaction is being completed: retry once it is. */
+    CONCURRENT_TRANSACTIONS(51),
+    /** Not attempted because another part of the request failed. */
+    OPERATION_NOT_ATTEMPTED(55),
     /** A storage error on the broker's disk. */
     KAFKA_STORAGE_ERROR(56),
     /** The group still has members, so it cannot be deleted (or its offsets removed). */
@@ -90,8 +100,12 @@ public enum ErrorCode
     UNSTABLE_OFFSET_COMMIT(88),
     /** A record is invalid (for example its offsets or sequence fields are inconsistent). */
     INVALID_RECORD(87),
+    /** Another producer with the same transactional id (and a newer epoch) has fenced this one. */
+    PRODUCER_FENCED(90),
     /** The topic id is not known. */
     UNKNOWN_TOPIC_ID(100),
+    /** The transactional id is not known. */
+    TRANSACTIONAL_ID_NOT_FOUND(105),
     /** A consumer-protocol member's epoch is not its current one: it must rejoin with epoch 0. */
     FENCED_MEMBER_EPOCH(110),
     /** A static member's previous incarnation still holds partitions. */

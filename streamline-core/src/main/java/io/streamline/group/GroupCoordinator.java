@@ -2,9 +2,12 @@ package io.streamline.group;
 
 import io.streamline.ErrorCode;
 import io.streamline.StreamlineException;
+import io.streamline.coordinator.CoordinatorRuntime;
 import io.streamline.group.CoordinatorResult.Effects;
 import io.streamline.log.LogSlice;
 import io.streamline.log.PartitionLog;
+import io.streamline.record.ControlRecordType;
+import io.streamline.record.Record;
 import io.streamline.record.RecordBatch;
 import io.streamline.record.RecordReader;
 import io.streamline.topic.Topic;
@@ -50,7 +53,7 @@ public final class GroupCoordinator implements AutoCloseable
     private final TopicManager topics;
     private final GroupConfig config;
     private final GroupCoordinatorState state = new GroupCoordinatorState();
-    private final CoordinatorRuntime runtime;
+    private final CoordinatorRuntime<CoordinatorKey, GroupRecord> runtime;
     private final ClassicJoinHandler joins;
     private final ClassicMembershipHandler membership;
     private final OffsetHandler offsets;
@@ -69,7 +72,8 @@ public final class GroupCoordinator implements AutoCloseable
         this.offsets = new OffsetHandler(state, rebalance, topics);
         this.admin = new GroupAdminHandler(state);
         this.consumerGroups = new ConsumerGroupHandler(state, config, topics);
-        this.runtime = new CoordinatorRuntime(state, this::offsetsLog, clock, config.threadingMode(), recordListener);
+        this.runtime = new CoordinatorRuntime<>("group", state::replay, GroupRecordCodec.RECORDS, this::offsetsLog, clock,
+            config.threadingMode(), recordListener);
         final Topic topic = topics.topic(TOPIC);
         if (topic != null)
         {
@@ -120,14 +124,32 @@ public final class GroupCoordinator implements AutoCloseable
                 for (int p = 0; p < view.limit(); p += batch.sizeInBytes())
                 {
                     batch.wrap(view, p);
+                    reader.wrap(batch);
                     if (batch.isControl())
                     {
+                        // A transaction's end: its marker commits or drops the producer's pending offsets.
+                        while (reader.hasNext())
+                        {
+                            final ControlRecordType type = controlType(reader.next());
+                            if (type != null && type.isTransactionMarker())
+                            {
+                                state.replay(new TxnMarkerRecord(batch.producerId(), batch.producerEpoch(), type == ControlRecordType.COMMIT));
+                                records++;
+                            }
+                        }
                         continue;
                     }
-                    reader.wrap(batch);
                     while (reader.hasNext())
                     {
-                        state.replay(GroupRecordCodec.decode(reader.next()));
+                        final GroupRecord record = GroupRecordCodec.decode(reader.next());
+                        if (batch.isTransactional() && record instanceof OffsetCommitRecord commit)
+                        {
+                            state.replay(new TxnOffsetCommitRecord(batch.producerId(), batch.producerEpoch(), commit));
+                        }
+                        else
+                        {
+                            state.replay(record);
+                        }
                         records++;
                     }
                 }
@@ -136,6 +158,16 @@ public final class GroupCoordinator implements AutoCloseable
         }
         LOG.info("loaded {} records from {}: {} groups, {} committed offsets", records, TOPIC, state.groups().size(),
             state.offsetCount());
+    }
+
+    private static ControlRecordType controlType(final Record record)
+    {
+        final ByteBuffer key = record.keyBuffer();
+        if (key == null || key.remaining() < ControlRecordType.KEY_LENGTH)
+        {
+            throw new StreamlineException(ErrorCode.CORRUPT_MESSAGE, "control record at offset " + record.offset() + " has no valid key");
+        }
+        return ControlRecordType.fromTypeId(key.getShort(key.position() + 2));
     }
 
     /** After loading: members of loaded groups must heartbeat again within their sessions; retention starts. */
@@ -273,6 +305,40 @@ public final class GroupCoordinator implements AutoCloseable
     }
 
     /**
+     * TxnOffsetCommit: store offsets inside the producer's transaction. They are pending, invisible to
+     * OffsetFetch (which answers UNSTABLE_OFFSET_COMMIT under {@code require_stable}), until
+     * {@link #completeTransaction} commits or drops them. The caller has checked that {@value #TOPIC} is
+     * part of the producer's transaction.
+     *
+     * @param request       the offsets, with the group membership fields as in OffsetCommit.
+     * @param producerId    the transactional producer.
+     * @param producerEpoch its epoch.
+     * @return the response, once the offsets are appended under the fsync policy.
+     */
+    public CompletableFuture<OffsetCommit.Response> commitTransactionalOffsets(final OffsetCommit.Request request,
+        final long producerId, final short producerEpoch)
+    {
+        return runtime.submit("TxnOffsetCommit", offsets.commitTransactional(request, producerId, producerEpoch),
+            code -> OffsetCommit.Response.error(request, code == ErrorCode.RECORD_LIST_TOO_LARGE ? ErrorCode.INVALID_COMMIT_OFFSET_SIZE : code));
+    }
+
+    /**
+     * Write the end-transaction marker of a producer to {@value #TOPIC} (the transaction coordinator calls
+     * this for a transaction that includes the topic): a commit makes the offsets it committed visible, an
+     * abort drops them. Loading replays the marker the same way.
+     *
+     * @param producerId    the producer.
+     * @param producerEpoch the epoch of the marker.
+     * @param commit        true to commit, false to abort.
+     * @return NONE once the marker is appended, or the error.
+     */
+    public CompletableFuture<ErrorCode> completeTransaction(final long producerId, final short producerEpoch, final boolean commit)
+    {
+        return runtime.submit(commit ? "CommitTxnMarker" : "AbortTxnMarker", offsets.completeTransaction(producerId, producerEpoch, commit),
+            code -> code);
+    }
+
+    /**
      * OffsetFetch: committed offsets of listed partitions (-1 where none), or of every partition.
      *
      * @param request the request.
@@ -350,7 +416,7 @@ public final class GroupCoordinator implements AutoCloseable
         return runtime.errorCount();
     }
 
-    CoordinatorRuntime runtime()
+    CoordinatorRuntime<CoordinatorKey, GroupRecord> runtime()
     {
         return runtime;
     }

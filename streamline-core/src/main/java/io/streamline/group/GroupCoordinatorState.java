@@ -16,6 +16,8 @@ final class GroupCoordinatorState
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final Map<String, ConsumerGroup> consumerGroups = new HashMap<>();
     private final Map<String, Map<String, Map<Integer, OffsetAndMetadata>>> offsets = new HashMap<>();
+    /** Offsets committed in open transactions, by producer id, in commit order. */
+    private final Map<Long, java.util.List<OffsetCommitRecord>> pending = new HashMap<>();
 
     /**
      * Apply one record.
@@ -23,6 +25,8 @@ final class GroupCoordinatorState
      *   <li>An offset commit stores the offset; if its group does not exist, an empty group without
      *       protocol type is created for it, as Kafka creates a "simple" group for consumers that commit
      *       without group membership. Its tombstone removes the offset.</li>
+     *   <li>A transactional offset commit is kept pending under its producer; the producer's commit marker
+     *       stores its pending offsets as above, its abort marker drops them.</li>
      *   <li>A group record installs the group's next value; its tombstone removes the group (the
      *       handler that wrote it has moved the group to Dead and removed its offsets first).</li>
      * </ul>
@@ -34,6 +38,18 @@ final class GroupCoordinatorState
         if (record instanceof OffsetCommitRecord commit)
         {
             replayOffset(commit);
+        }
+        else if (record instanceof TxnOffsetCommitRecord txn)
+        {
+            pending.computeIfAbsent(txn.producerId(), id -> new java.util.ArrayList<>()).add(txn.commit());
+        }
+        else if (record instanceof TxnMarkerRecord marker)
+        {
+            final java.util.List<OffsetCommitRecord> commits = pending.remove(marker.producerId());
+            if (marker.commit() && commits != null)
+            {
+                commits.forEach(this::replayOffset);
+            }
         }
         else if (record instanceof ConsumerGroupRecord consumer)
         {
@@ -130,6 +146,28 @@ final class GroupCoordinatorState
     {
         final Map<Integer, OffsetAndMetadata> byPartition = offsets(groupId).get(topic);
         return byPartition == null ? null : byPartition.get(partition);
+    }
+
+    /** @return true if an open transaction has committed an offset of the group's partition. */
+    boolean hasPendingOffset(final String groupId, final String topic, final int partition)
+    {
+        for (final java.util.List<OffsetCommitRecord> commits : pending.values())
+        {
+            for (final OffsetCommitRecord commit : commits)
+            {
+                if (commit.partition() == partition && commit.groupId().equals(groupId) && commit.topic().equals(topic))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @return the producers with pending transactional offsets. */
+    java.util.Set<Long> pendingProducers()
+    {
+        return Collections.unmodifiableSet(pending.keySet());
     }
 
     /** @return the number of committed offsets over all groups. */

@@ -6,7 +6,8 @@ package io.streamline.group;
  * from {@code __consumer_offsets} on open. Durable records are also appended to that log (encoded by the
  * descriptors); the others describe rebalance progress that Kafka too keeps only in memory.
  */
-sealed interface GroupRecord permits OffsetCommitRecord, GroupMetadataRecord, ConsumerGroupRecord
+sealed interface GroupRecord permits OffsetCommitRecord, GroupMetadataRecord, ConsumerGroupRecord, TxnOffsetCommitRecord,
+    TxnMarkerRecord
 {
     /** @return the group the record is about. */
     String groupId();

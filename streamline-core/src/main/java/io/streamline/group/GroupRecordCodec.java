@@ -1,5 +1,7 @@
 package io.streamline.group;
 
+import io.streamline.coordinator.RecordCodec;
+import io.streamline.record.ControlRecordType;
 import io.streamline.record.Record;
 
 import java.nio.BufferUnderflowException;
@@ -10,12 +12,68 @@ import static io.streamline.group.CoordinatorRecordDescriptor.*;
 /** Encodes durable {@link GroupRecord}s as log record keys and values, and decodes them back. */
 final class GroupRecordCodec
 {
+    /** The codec the coordinator runtime writes with: transactional offsets in their producer's batch, markers as control batches. */
+    static final RecordCodec<GroupRecord> RECORDS = new RecordCodec<>()
+    {
+        @Override
+        public boolean durable(final GroupRecord record)
+        {
+            return record.durable();
+        }
+
+        @Override
+        public byte[] key(final GroupRecord record)
+        {
+            return GroupRecordCodec.key(record);
+        }
+
+        @Override
+        public byte[] value(final GroupRecord record)
+        {
+            return GroupRecordCodec.value(record);
+        }
+
+        @Override
+        public long producerId(final GroupRecord record)
+        {
+            if (record instanceof TxnOffsetCommitRecord txn)
+            {
+                return txn.producerId();
+            }
+            return record instanceof TxnMarkerRecord marker ? marker.producerId() : -1;
+        }
+
+        @Override
+        public short producerEpoch(final GroupRecord record)
+        {
+            if (record instanceof TxnOffsetCommitRecord txn)
+            {
+                return txn.producerEpoch();
+            }
+            return record instanceof TxnMarkerRecord marker ? marker.producerEpoch() : -1;
+        }
+
+        @Override
+        public ControlRecordType marker(final GroupRecord record)
+        {
+            if (record instanceof TxnMarkerRecord marker)
+            {
+                return marker.commit() ? ControlRecordType.COMMIT : ControlRecordType.ABORT;
+            }
+            return null;
+        }
+    };
+
     private GroupRecordCodec()
     {
     }
 
     static byte[] key(final GroupRecord record)
     {
+        if (record instanceof TxnOffsetCommitRecord txn)
+        {
+            return OffsetCommitDescriptor.key(txn.commit());
+        }
         if (record instanceof OffsetCommitRecord commit)
         {
             return OffsetCommitDescriptor.key(commit);
@@ -30,6 +88,10 @@ final class GroupRecordCodec
     /** @return the value, or null for a tombstone. */
     static byte[] value(final GroupRecord record)
     {
+        if (record instanceof TxnOffsetCommitRecord txn)
+        {
+            return OffsetCommitDescriptor.value(txn.commit());
+        }
         if (record instanceof OffsetCommitRecord commit)
         {
             return OffsetCommitDescriptor.value(commit);

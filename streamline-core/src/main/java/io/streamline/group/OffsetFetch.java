@@ -20,7 +20,7 @@ public final class OffsetFetch
      *
      * @param groupId       the group.
      * @param topics        the partitions wanted, or null for every partition with a committed offset.
-     * @param requireStable true to wait for pending transactional offsets (accepted; nothing is pending yet).
+     * @param requireStable true to get UNSTABLE_OFFSET_COMMIT for a partition an open transaction has committed.
      * @param memberId      the fetching member of a consumer-protocol group, or null (an admin's fetch).
      * @param memberEpoch   its epoch, or -1; checked against a consumer-protocol member's (STALE_MEMBER_EPOCH).
      */

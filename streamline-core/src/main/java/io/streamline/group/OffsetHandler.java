@@ -43,6 +43,35 @@ final class OffsetHandler
 
     CoordinatorOperation<OffsetCommit.Response> commit(final OffsetCommit.Request request)
     {
+        return commit(request, -1, (short)-1);
+    }
+
+    /**
+     * TxnOffsetCommit: as OffsetCommit, but the offsets stay pending in the producer's transaction until its
+     * marker ({@link #completeTransaction}); a consumer without group membership may commit to a group that
+     * has members, as Kafka allows for transactional commits.
+     */
+    CoordinatorOperation<OffsetCommit.Response> commitTransactional(final OffsetCommit.Request request, final long producerId,
+        final short producerEpoch)
+    {
+        return commit(request, producerId, producerEpoch);
+    }
+
+    /** The end of a producer's transaction: its marker commits or drops the offsets it committed. */
+    CoordinatorOperation<ErrorCode> completeTransaction(final long producerId, final short producerEpoch, final boolean commit)
+    {
+        return now ->
+        {
+            final Effects effects = new Effects(now);
+            effects.record(new TxnMarkerRecord(producerId, producerEpoch, commit));
+            return effects.respond(ErrorCode.NONE);
+        };
+    }
+
+    private CoordinatorOperation<OffsetCommit.Response> commit(final OffsetCommit.Request request, final long producerId,
+        final short producerEpoch)
+    {
+        final boolean transactional = producerId >= 0;
         return now ->
         {
             final Effects effects = new Effects(now);
@@ -54,7 +83,7 @@ final class OffsetHandler
             final ClassicGroup group = state.group(request.groupId());
             if (consumer != null)
             {
-                final ErrorCode error = validateConsumerCommit(consumer, request);
+                final ErrorCode error = validateConsumerCommit(consumer, request, transactional);
                 if (error != ErrorCode.NONE)
                 {
                     return effects.respond(OffsetCommit.Response.error(request, error));
@@ -70,12 +99,12 @@ final class OffsetHandler
             }
             else
             {
-                final ErrorCode error = validateCommit(group, request);
+                final ErrorCode error = validateCommit(group, request, transactional);
                 if (error != ErrorCode.NONE)
                 {
                     return effects.respond(OffsetCommit.Response.error(request, error));
                 }
-                if (group.isInState(STABLE) || group.isInState(PREPARING_REBALANCE))
+                if ((group.isInState(STABLE) || group.isInState(PREPARING_REBALANCE)) && group.member(request.memberId()) != null)
                 {
                     // A classic member's commit keeps its session alive, as Kafka's does.
                     rebalance.rescheduleHeartbeat(effects, group.groupId(), request.memberId(),
@@ -96,8 +125,9 @@ final class OffsetHandler
                 }
                 else
                 {
-                    effects.record(new OffsetCommitRecord(request.groupId(), p.topic(), p.partition(),
-                        new OffsetAndMetadata(p.offset(), p.leaderEpoch(), p.metadata(), now)));
+                    final OffsetCommitRecord record = new OffsetCommitRecord(request.groupId(), p.topic(), p.partition(),
+                        new OffsetAndMetadata(p.offset(), p.leaderEpoch(), p.metadata(), now));
+                    effects.record(transactional ? new TxnOffsetCommitRecord(producerId, producerEpoch, record) : record);
                     error = ErrorCode.NONE;
                 }
                 results.add(new OffsetCommit.PartitionResult(p.topic(), p.partition(), error));
@@ -116,9 +146,10 @@ final class OffsetHandler
      * Kafka's {@code ConsumerGroup.validateOffsetCommit}: a commit without member id nor epoch only to an empty
      * group; else the member must exist and send its current epoch (else STALE_MEMBER_EPOCH).
      */
-    private static ErrorCode validateConsumerCommit(final ConsumerGroup group, final OffsetCommit.Request request)
+    private static ErrorCode validateConsumerCommit(final ConsumerGroup group, final OffsetCommit.Request request,
+        final boolean transactional)
     {
-        if (request.generationId() < 0 && request.memberId().isEmpty() && group.members().isEmpty())
+        if (request.generationId() < 0 && request.memberId().isEmpty() && (transactional || group.members().isEmpty()))
         {
             return ErrorCode.NONE;
         }
@@ -135,7 +166,7 @@ final class OffsetHandler
     }
 
     /** Kafka's {@code ClassicGroup.validateOffsetCommit}. */
-    private static ErrorCode validateCommit(final ClassicGroup group, final OffsetCommit.Request request)
+    private static ErrorCode validateCommit(final ClassicGroup group, final OffsetCommit.Request request, final boolean transactional)
     {
         if (group.isInState(DEAD))
         {
@@ -157,7 +188,7 @@ final class OffsetHandler
                 return ErrorCode.ILLEGAL_GENERATION;
             }
         }
-        else if (!group.isInState(EMPTY))
+        else if (!transactional && !group.isInState(EMPTY))
         {
             return ErrorCode.UNKNOWN_MEMBER_ID; // No member id nor generation: only an empty group takes it.
         }
@@ -208,6 +239,13 @@ final class OffsetHandler
                 {
                     for (final int partition : wanted.partitions())
                     {
+                        if (request.requireStable() && state.hasPendingOffset(request.groupId(), wanted.topic(), partition))
+                        {
+                            // An open transaction has committed this partition: the client retries until it ends.
+                            result.add(new OffsetFetch.PartitionOffset(wanted.topic(), partition, OffsetFetch.NO_OFFSET, -1, "",
+                                ErrorCode.UNSTABLE_OFFSET_COMMIT));
+                            continue;
+                        }
                         final OffsetAndMetadata offset = known ? state.offset(request.groupId(), wanted.topic(), partition) : null;
                         result.add(offset == null ?
                             new OffsetFetch.PartitionOffset(wanted.topic(), partition, OffsetFetch.NO_OFFSET, -1, "", ErrorCode.NONE) :

@@ -46,6 +46,7 @@ public final class LogStore implements AutoCloseable
     private final FsyncPolicy fsync;
     private final EpochClock clock;
     private final MappingCache cache;
+    private final long producerIdExpirationMs;
     private final Map<String, PartitionLog> open = new ConcurrentHashMap<>();
     private final Map<String, MemoryLogDirectory> memory = new ConcurrentHashMap<>();
     private final FileChannel lockChannel;
@@ -60,6 +61,7 @@ public final class LogStore implements AutoCloseable
         this.fsync = builder.fsync;
         this.clock = builder.clock;
         this.cache = new MappingCache(builder.maxMappedSegments);
+        this.producerIdExpirationMs = builder.producerIdExpirationMs;
         if (directory != null)
         {
             try
@@ -130,7 +132,9 @@ public final class LogStore implements AutoCloseable
             final LogDirectory dir = directory != null ?
                 new FileLogDirectory(directory.resolve(n)) :
                 memory.computeIfAbsent(n, MemoryLogDirectory::new);
-            return PartitionLog.open(n, dir, config, fsync, clock, cache);
+            final PartitionLog log = PartitionLog.open(n, dir, config, fsync, clock, cache);
+            log.producerIdExpirationMs(producerIdExpirationMs);
+            return log;
         });
     }
 
@@ -319,6 +323,7 @@ public final class LogStore implements AutoCloseable
         private FsyncPolicy fsync = FsyncPolicy.never();
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private int maxMappedSegments = DEFAULT_MAX_MAPPED_SEGMENTS;
+        private long producerIdExpirationMs = PartitionLog.DEFAULT_PRODUCER_ID_EXPIRATION_MS;
 
         private Builder()
         {
@@ -374,6 +379,21 @@ public final class LogStore implements AutoCloseable
         public Builder maxMappedSegments(final int max)
         {
             this.maxMappedSegments = max;
+            return this;
+        }
+
+        /**
+         * @param ms Kafka's {@code producer.id.expiration.ms}: how long a partition remembers a producer that
+         *           has written nothing (and has no open transaction) there; default one day.
+         * @return this.
+         */
+        public Builder producerIdExpirationMs(final long ms)
+        {
+            if (ms <= 0)
+            {
+                throw new IllegalArgumentException("producer.id.expiration.ms must be positive, got " + ms);
+            }
+            this.producerIdExpirationMs = ms;
             return this;
         }
 

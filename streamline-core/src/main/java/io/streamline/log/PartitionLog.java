@@ -3,9 +3,11 @@ package io.streamline.log;
 import io.streamline.ErrorCode;
 import io.streamline.OffsetOutOfRangeException;
 import io.streamline.StreamlineException;
+import io.streamline.record.ControlRecordType;
 import io.streamline.record.InvalidBatchException;
 import io.streamline.record.Record;
 import io.streamline.record.RecordBatch;
+import io.streamline.record.RecordBatchBuilder;
 import io.streamline.record.RecordBatchDescriptor;
 import io.streamline.record.RecordReader;
 import org.agrona.concurrent.EpochClock;
@@ -16,6 +18,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -32,6 +35,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Crash policy: {@link #close()} writes a clean-shutdown checkpoint. Opening without one scans every
  * segment from the recovery point, checking each batch's length, magic, CRC32C and offsets, cuts the
  * log at the first invalid byte (logged once), and rebuilds the indexes. Nothing torn is ever served.
+ * <p>
+ * Transactions: a transactional data batch opens its producer's transaction here at its first offset; an
+ * end-transaction marker (a control batch) closes it, and an abort adds an entry to the aborted-transaction
+ * index of the marker's segment. {@link #lastStableOffset()} is the first offset of any open transaction,
+ * capped at the high watermark. The producer state (sequences, epochs, open transactions) is snapshotted
+ * at every segment roll and at a clean close, so reopening replays only the batches after the snapshot.
  */
 public final class PartitionLog implements AutoCloseable
 {
@@ -46,6 +55,9 @@ public final class PartitionLog implements AutoCloseable
     private static final Segment[] NO_SEGMENTS = new Segment[0];
     private static final AppendListener[] NO_LISTENERS = new AppendListener[0];
     private static final ThreadLocal<RecordBatch> VALIDATOR = ThreadLocal.withInitial(RecordBatch::new);
+    private static final ThreadLocal<RecordReader> CONTROL_READER = ThreadLocal.withInitial(RecordReader::new);
+    /** Kafka's default {@code producer.id.expiration.ms}: one day. */
+    public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
 
     static
     {
@@ -85,7 +97,12 @@ public final class PartitionLog implements AutoCloseable
     private boolean sealedUnflushed;
     private boolean markedUnclean;
     private final ProducerStateTable producers = new ProducerStateTable();
-    private boolean producerStateLoaded;
+    private final AbortedTxnIndex txnIndex;
+    private volatile boolean producerStateLoaded;
+    /** First offset of an open transaction, {@link Long#MAX_VALUE} if none; written under writeLock. */
+    private volatile long firstUnstableOffset = Long.MAX_VALUE;
+    private volatile long producerIdExpirationMs = DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+    private long producerStateReplayStart = -1;
 
     private PartitionLog(
         final String name, final LogDirectory dir, final LogConfig config, final FsyncPolicy fsync,
@@ -97,6 +114,7 @@ public final class PartitionLog implements AutoCloseable
         this.fsync = fsync;
         this.clock = clock;
         this.cache = cache;
+        this.txnIndex = new AbortedTxnIndex(dir);
     }
 
     /**
@@ -239,6 +257,7 @@ public final class PartitionLog implements AutoCloseable
             dir.region(bases[j], SegmentDescriptor.DATA_SUFFIX).delete();
             dir.region(bases[j], SegmentDescriptor.OFFSET_INDEX_SUFFIX).delete();
             dir.region(bases[j], SegmentDescriptor.TIME_INDEX_SUFFIX).delete();
+            dir.deleteFile(AbortedTxnIndex.fileName(bases[j]));
         }
     }
 
@@ -361,11 +380,16 @@ public final class PartitionLog implements AutoCloseable
                 final int start = active.append(batches, batch, appendTime, now);
                 active.publishAppend(start + total);
                 endAfter = active.nextOffset();
+                long unstable = firstUnstableOffset;
                 if (idempotent)
                 {
-                    recordProducers(batches, first);
+                    unstable = recordProducers(batches, first);
+                    // An opened transaction is unstable before its batch is readable ...
+                    firstUnstableOffset = Math.min(firstUnstableOffset, unstable);
                 }
                 LOG_END_OFFSET.setRelease(this, endAfter);
+                // ... and a closed one becomes stable only once its marker is readable.
+                firstUnstableOffset = unstable;
                 result.firstOffset = first;
                 result.lastOffset = endAfter - 1;
                 result.logAppendTimeMs = appendTime;
@@ -482,7 +506,12 @@ public final class PartitionLog implements AutoCloseable
         for (int p = batches.position(); p < limit; p += batch.sizeInBytes())
         {
             batch.wrap(batches, p);
-            if (batch.producerId() < 0 || batch.baseSequence() < 0 || batch.isControl())
+            if (batch.isControl())
+            {
+                producers.checkMarker(batch, name);
+                continue;
+            }
+            if (batch.producerId() < 0 || batch.baseSequence() < 0)
             {
                 continue;
             }
@@ -522,17 +551,59 @@ public final class PartitionLog implements AutoCloseable
         return false;
     }
 
-    private void recordProducers(final ByteBuffer batches, final long first)
+    /** @return the first unstable offset after the batches. */
+    private long recordProducers(final ByteBuffer batches, final long first)
     {
         final RecordBatch batch = writerBatch;
         long base = first;
+        boolean aborted = false;
         final int limit = batches.limit();
         for (int p = batches.position(); p < limit; p += batch.sizeInBytes())
         {
             batch.wrap(batches, p);
-            producers.update(batch, base);
+            aborted |= applyToProducers(batch, base);
             base += batch.lastOffsetDelta() + 1L;
         }
+        if (aborted)
+        {
+            txnIndex.writeSegment(active.baseOffset, Long.MAX_VALUE, fsync.kind() != FsyncPolicy.Kind.NEVER);
+        }
+        return producers.firstUnstableOffset();
+    }
+
+    /**
+     * Apply one appended (or replayed) batch to the producer state and the aborted index.
+     *
+     * @return true if it was an abort marker (an aborted-index entry was added in memory).
+     */
+    private boolean applyToProducers(final RecordBatch batch, final long baseOffset)
+    {
+        if (batch.producerId() < 0)
+        {
+            return false;
+        }
+        if (!batch.isControl())
+        {
+            producers.update(batch, baseOffset);
+            return false;
+        }
+        final RecordReader reader = CONTROL_READER.get();
+        reader.wrap(batch);
+        final Record record = reader.next();
+        final ControlRecordType type = ControlRecordType.of(record);
+        if (!type.isTransactionMarker())
+        {
+            producers.update(batch, baseOffset);
+            return false;
+        }
+        final long txnFirst = producers.completeTransaction(batch, baseOffset, ControlRecordType.coordinatorEpoch(record));
+        if (type != ControlRecordType.ABORT)
+        {
+            return false;
+        }
+        final long stable = Math.min(producers.firstUnstableOffset(), baseOffset + 1);
+        txnIndex.add(new AbortedTransaction(batch.producerId(), txnFirst, baseOffset, stable));
+        return true;
     }
 
     /**
@@ -545,13 +616,25 @@ public final class PartitionLog implements AutoCloseable
         {
             return;
         }
-        final long snapshotOffset = producers.restore(dir.readFile(ProducerStateTable.SNAPSHOT_FILE));
+        final long[] bases = segmentBaseOffsets();
+        long snapshotOffset = producers.restore(dir.readFile(ProducerStateTable.SNAPSHOT_FILE));
+        if (!txnIndex.load(bases))
+        {
+            // A damaged aborted-transaction file: rebuild every one from the log.
+            LOG.warn("{}: an aborted-transaction index file is not well formed; rebuilding them from the log", name);
+            snapshotOffset = -1;
+        }
         if (snapshotOffset < 0 || snapshotOffset > logEndOffset())
         {
             producers.clear();
+            snapshotOffset = -1;
         }
         final RecordBatch batch = new RecordBatch();
         long offset = Math.max(logStartOffset, snapshotOffset);
+        final long replayFrom = offset;
+        producerStateReplayStart = replayFrom;
+        // Entries at or after the replay start come back from the batches below.
+        txnIndex.truncateFrom(replayFrom);
         while (offset < logEndOffset())
         {
             try (LogSlice slice = read(offset, 1024 * 1024))
@@ -564,12 +647,157 @@ public final class PartitionLog implements AutoCloseable
                 for (int p = 0; p < view.limit(); p += batch.sizeInBytes())
                 {
                     batch.wrap(view, p);
-                    producers.update(batch, batch.baseOffset());
+                    applyToProducers(batch, batch.baseOffset());
                 }
                 offset = slice.nextOffset();
             }
         }
+        if (bases.length > 0)
+        {
+            txnIndex.writeFrom(bases, replayFrom, false);
+        }
+        firstUnstableOffset = producers.firstUnstableOffset();
         producerStateLoaded = true;
+    }
+
+    /**
+     * Load the producer state if no append has yet, for a reader that needs it (taking the write lock once).
+     */
+    private void ensureProducerState()
+    {
+        if (!producerStateLoaded)
+        {
+            writeLock.lock();
+            try
+            {
+                ensureOpen();
+                loadProducerState();
+            }
+            finally
+            {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Kafka's last stable offset: the first offset of any transaction still open in this partition, or
+     * the high watermark if that is lower (or no transaction is open). read_committed readers stop here.
+     *
+     * @return the last stable offset.
+     */
+    public long lastStableOffset()
+    {
+        ensureProducerState();
+        // The high watermark first: a transaction opened by a batch it covers is then seen below.
+        final long highWatermark = highWatermark();
+        return Math.min(firstUnstableOffset, highWatermark);
+    }
+
+    /**
+     * The aborted transactions a read_committed reader of {@code [fetchOffset, upperBound)} must know
+     * (Kafka's rule): those whose abort marker is at or after {@code fetchOffset} and whose first offset is
+     * below {@code upperBound}.
+     *
+     * @param fetchOffset the first offset read.
+     * @param upperBound  the offset after the last batch read.
+     * @return the transactions, ordered by marker offset; empty if none.
+     */
+    public List<AbortedTransaction> abortedTransactions(final long fetchOffset, final long upperBound)
+    {
+        ensureProducerState();
+        return txnIndex.collect(fetchOffset, upperBound);
+    }
+
+    /**
+     * Append an end-transaction marker for a producer, as {@link #append(ByteBuffer)} of the control batch
+     * {@link RecordBatchBuilder#writeEndTransactionMarker} builds.
+     *
+     * @param producerId       the producer.
+     * @param producerEpoch    its epoch; a marker older than the producer's current epoch here is refused.
+     * @param type             {@link ControlRecordType#COMMIT} or {@link ControlRecordType#ABORT}.
+     * @param coordinatorEpoch the transaction coordinator's epoch.
+     * @return the marker's offset.
+     * @throws StreamlineException {@code INVALID_PRODUCER_EPOCH} if fenced; nothing is appended.
+     */
+    public long appendMarker(final long producerId, final short producerEpoch, final ControlRecordType type,
+        final int coordinatorEpoch)
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(128);
+        final RecordBatchBuilder builder = new RecordBatchBuilder().wrap(buffer, 0, buffer.capacity());
+        builder.producer(producerId, producerEpoch, RecordBatchDescriptor.NO_SEQUENCE);
+        final int length = builder.writeEndTransactionMarker(clock.time(), type, coordinatorEpoch);
+        return append(buffer.limit(length));
+    }
+
+    /**
+     * The producers this partition holds state for (Kafka's DescribeProducers).
+     *
+     * @return each producer's epoch, last sequence, last timestamp and open transaction, by producer id.
+     */
+    public List<ActiveProducer> activeProducers()
+    {
+        writeLock.lock();
+        try
+        {
+            ensureOpen();
+            loadProducerState();
+            return producers.describe();
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * @param ms how long a producer with no batch and no open transaction here is remembered (Kafka's
+     *           {@code producer.id.expiration.ms}); applied by {@link #expireProducers()} and retention runs.
+     */
+    public void producerIdExpirationMs(final long ms)
+    {
+        if (ms <= 0)
+        {
+            throw new IllegalArgumentException("producer.id.expiration.ms must be positive, got " + ms);
+        }
+        this.producerIdExpirationMs = ms;
+    }
+
+    /**
+     * Forget the producers idle for longer than {@code producer.id.expiration.ms} (by their batches'
+     * timestamps) that have no open transaction. Producer state not loaded yet is left alone.
+     *
+     * @return the number of producers forgotten.
+     */
+    public int expireProducers()
+    {
+        writeLock.lock();
+        try
+        {
+            if (closed || !producerStateLoaded)
+            {
+                return 0;
+            }
+            return producers.expire(clock.time(), producerIdExpirationMs);
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /** @return where the last load of the producer state started replaying batches (-1 before any); for tests. */
+    long producerStateReplayStart()
+    {
+        writeLock.lock();
+        try
+        {
+            return producerStateReplayStart;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
     }
 
     /**
@@ -616,9 +844,50 @@ public final class PartitionLog implements AutoCloseable
                 throw new InvalidBatchException(InvalidBatchException.Reason.INCONSISTENT_OFFSETS,
                     name + ": lastOffsetDelta=" + batch.lastOffsetDelta());
             }
+            if (batch.isControl())
+            {
+                validateMarker(batch);
+            }
             position += size;
         }
         return count;
+    }
+
+    /** A control batch must be one well-formed end-transaction marker of a transactional producer. */
+    private void validateMarker(final RecordBatch batch)
+    {
+        if (!batch.isTransactional() || batch.producerId() < 0 || batch.recordCount() != 1)
+        {
+            throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT_RECORD, name +
+                ": a control batch must be transactional, with a producer id and one record; got transactional=" +
+                batch.isTransactional() + ", producerId=" + batch.producerId() + ", records=" + batch.recordCount());
+        }
+        final RecordReader reader = CONTROL_READER.get();
+        reader.wrap(batch);
+        if (!reader.hasNext())
+        {
+            throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT_RECORD, name + ": control batch without a record");
+        }
+        final Record record = reader.next();
+        final ControlRecordType type;
+        try
+        {
+            type = ControlRecordType.of(record);
+            if (type.isTransactionMarker())
+            {
+                ControlRecordType.coordinatorEpoch(record);
+            }
+        }
+        catch (final InvalidBatchException ex)
+        {
+            throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT_RECORD,
+                name + ": malformed control record of producer " + batch.producerId() + ": " + ex.getMessage());
+        }
+        if (!type.isTransactionMarker())
+        {
+            throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT_RECORD, name +
+                ": control batch of type " + type + " is not an end-transaction marker");
+        }
     }
 
     private static long offsetSpan(final ByteBuffer batches)
@@ -723,6 +992,12 @@ public final class PartitionLog implements AutoCloseable
         next[current.length] = fresh;
         segments = next;
         active = fresh;
+        if (old != null)
+        {
+            // The producer state as of the new segment: a reopen replays only the batches after it.
+            loadProducerState();
+            dir.writeFile(ProducerStateTable.SNAPSHOT_FILE, producers.snapshot(base), fsync.kind() != FsyncPolicy.Kind.NEVER);
+        }
         if (old != null && fsync.kind() != FsyncPolicy.Kind.NEVER)
         {
             recoveryPoint = fresh.baseOffset;
@@ -1096,6 +1371,7 @@ public final class PartitionLog implements AutoCloseable
                 for (final Segment segment : removed)
                 {
                     segment.delete();
+                    dir.deleteFile(AbortedTxnIndex.fileName(segment.baseOffset));
                 }
                 active = current[keep - 1];
                 if (!active.isWritable())
@@ -1104,9 +1380,11 @@ public final class PartitionLog implements AutoCloseable
                     active.reopenForWrite(config, removed[0].baseOffset, writerBatch);
                 }
             }
+            final boolean hadProducerState = producerStateLoaded;
             producers.clear();
             producerStateLoaded = false;
             dir.deleteFile(ProducerStateTable.SNAPSHOT_FILE);
+            txnIndex.truncateFrom(offset);
             long newEnd = active.truncateTo(offset, writerBatch);
             if (active.isEmpty())
             {
@@ -1131,6 +1409,16 @@ public final class PartitionLog implements AutoCloseable
                 }
             }
             writeCheckpoint(false, fsync.kind() != FsyncPolicy.Kind.NEVER);
+            txnIndex.writeFrom(segmentBaseOffsets(), offset, fsync.kind() != FsyncPolicy.Kind.NEVER);
+            if (hadProducerState)
+            {
+                // Open transactions may have been cut: rebuild from the log (no snapshot is left).
+                loadProducerState();
+            }
+            else
+            {
+                firstUnstableOffset = Math.min(firstUnstableOffset, newEnd);
+            }
             return newEnd;
         }
         finally
@@ -1198,9 +1486,14 @@ public final class PartitionLog implements AutoCloseable
             logStartOffset = next[0].baseOffset;
         }
         segments = next;
+        if (next.length > 0)
+        {
+            txnIndex.dropBelow(next[0].baseOffset);
+        }
         for (int i = 0; i < count; i++)
         {
             current[i].delete();
+            dir.deleteFile(AbortedTxnIndex.fileName(current[i].baseOffset));
         }
     }
 
@@ -1220,6 +1513,10 @@ public final class PartitionLog implements AutoCloseable
             ensureOpen();
             final LogConfig cfg = config;
             final long now = clock.time();
+            if (producerStateLoaded)
+            {
+                producers.expire(now, producerIdExpirationMs);
+            }
             Segment[] current = segments;
             int drop = 0;
             if (cfg.retentionMs() >= 0)

@@ -38,6 +38,12 @@ final class ProducerStateTable
         final long[] lastOffset = new long[CACHED_BATCHES];
         int count;
         int newest = -1;
+        /** Largest batch timestamp seen from the producer, for expiry and DescribeProducers; -1 if none. */
+        long lastTimestamp = RecordBatchDescriptor.NO_TIMESTAMP;
+        /** Coordinator epoch of the producer's last transaction marker here, -1 if none. */
+        int coordinatorEpoch = -1;
+        /** First offset of the producer's open transaction in this partition, -1 if none. */
+        long txnFirstOffset = -1;
 
         int lastSequence()
         {
@@ -54,6 +60,97 @@ final class ProducerStateTable
     void clear()
     {
         producers.clear();
+    }
+
+    /**
+     * The first offset of any open transaction: the log's last stable offset if it is below the high
+     * watermark.
+     *
+     * @return that offset, or {@link Long#MAX_VALUE} if no transaction is open.
+     */
+    long firstUnstableOffset()
+    {
+        long first = Long.MAX_VALUE;
+        for (final Entry entry : producers.values())
+        {
+            if (entry.txnFirstOffset >= 0 && entry.txnFirstOffset < first)
+            {
+                first = entry.txnFirstOffset;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Check an end-transaction marker before it is appended: Kafka fences a marker from an epoch older
+     * than the producer's current one.
+     *
+     * @param batch the marker batch.
+     * @param log   the log's name, for the message.
+     * @throws StreamlineException {@code INVALID_PRODUCER_EPOCH} if the marker's epoch is older.
+     */
+    void checkMarker(final RecordBatch batch, final String log)
+    {
+        final Entry entry = producers.get(batch.producerId());
+        if (entry != null && batch.producerEpoch() < entry.epoch)
+        {
+            throw new StreamlineException(ErrorCode.INVALID_PRODUCER_EPOCH, log + ": transaction marker of producer " +
+                batch.producerId() + " has epoch " + batch.producerEpoch() + ", older than the current epoch " + entry.epoch);
+        }
+    }
+
+    /**
+     * Record an end-transaction marker appended at {@code offset}: the producer's open transaction, if
+     * any, is closed.
+     *
+     * @param batch            the marker batch.
+     * @param offset           the marker's offset.
+     * @param coordinatorEpoch the coordinator epoch the marker carries.
+     * @return the first offset of the transaction it closed, or {@code offset} if none was open (as Kafka).
+     */
+    long completeTransaction(final RecordBatch batch, final long offset, final int coordinatorEpoch)
+    {
+        update(batch, offset);
+        final Entry entry = producers.get(batch.producerId());
+        final long first = entry.txnFirstOffset >= 0 ? entry.txnFirstOffset : offset;
+        entry.txnFirstOffset = -1;
+        entry.coordinatorEpoch = coordinatorEpoch;
+        return first;
+    }
+
+    /**
+     * Forget producers idle for {@code expirationMs} (Kafka's {@code producer.id.expiration.ms}): no
+     * batch with a later timestamp and no open transaction. A producer that writes again after that is
+     * treated as new (any sequence accepted).
+     *
+     * @param now          the current time, epoch ms.
+     * @param expirationMs how long an idle producer is kept.
+     * @return the number of producers removed.
+     */
+    int expire(final long now, final long expirationMs)
+    {
+        int removed = 0;
+        final java.util.Iterator<Entry> it = producers.values().iterator();
+        while (it.hasNext())
+        {
+            final Entry entry = it.next();
+            if (entry.txnFirstOffset < 0 && now - entry.lastTimestamp >= expirationMs)
+            {
+                it.remove();
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** @return every producer's state here, by ascending id. */
+    java.util.List<ActiveProducer> describe()
+    {
+        final java.util.List<ActiveProducer> result = new java.util.ArrayList<>(producers.size());
+        producers.forEach((id, entry) -> result.add(new ActiveProducer(id, entry.epoch, entry.lastSequence(),
+            entry.lastTimestamp, entry.coordinatorEpoch, entry.txnFirstOffset)));
+        result.sort(java.util.Comparator.comparingLong(ActiveProducer::producerId));
+        return result;
     }
 
     /**
@@ -118,7 +215,7 @@ final class ProducerStateTable
 
     /**
      * Record an appended batch (or one replayed from the log). Batches without a sequence update only
-     * the epoch.
+     * the epoch and timestamp; a transactional data batch opens the producer's transaction if none is.
      *
      * @param batch      the batch.
      * @param baseOffset the offset it was given.
@@ -142,6 +239,11 @@ final class ProducerStateTable
             entry.epoch = batch.producerEpoch();
             entry.count = 0;
             entry.newest = -1;
+        }
+        entry.lastTimestamp = Math.max(entry.lastTimestamp, batch.maxTimestamp());
+        if (batch.isTransactional() && !batch.isControl() && entry.txnFirstOffset < 0)
+        {
+            entry.txnFirstOffset = baseOffset;
         }
         if (batch.baseSequence() < 0 || batch.isControl())
         {
@@ -179,27 +281,31 @@ final class ProducerStateTable
     /** Name of the snapshot file in a log's directory. */
     static final String SNAPSHOT_FILE = "producer.snapshot";
     private static final int SNAPSHOT_MAGIC = 0x534C5053;
-    private static final int SNAPSHOT_VERSION = 1;
+    private static final int SNAPSHOT_VERSION = 2;
+    private static final int PRODUCER_FIXED_BYTES = 8 + 2 + 8 + 4 + 8 + 1;
 
     /**
      * The table as it stands at {@code offset}, for {@link #restore}. Layout (big-endian):
      * <pre>
      * magic 'SLPS' (int32) | version (int32) | offset (int64) | producers (int32)
-     * per producer: id (int64) | epoch (int16) | batches (int8), oldest first:
+     * per producer: id (int64) | epoch (int16) | lastTimestamp (int64) | coordinatorEpoch (int32)
+     *               | txnFirstOffset (int64, -1 if no open transaction) | batches (int8), oldest first:
      *               [firstSeq (int32) | lastSeq (int32) | firstOffset (int64) | lastOffset (int64)]
      * CRC32C of everything before (int32)
      * </pre>
+     * Version 1 (before transactions) lacks the three fields after the epoch; it is still read.
      *
      * @param offset the log end offset the table reflects.
      * @return the snapshot's bytes.
      */
     byte[] snapshot(final long offset)
     {
-        final java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(24 + producers.size() * (11 + CACHED_BATCHES * 24) + 4);
+        final java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(24 + producers.size() * (PRODUCER_FIXED_BYTES + CACHED_BATCHES * 24) + 4);
         out.putInt(SNAPSHOT_MAGIC).putInt(SNAPSHOT_VERSION).putLong(offset).putInt(producers.size());
         producers.forEach((id, entry) ->
         {
-            out.putLong(id).putShort(entry.epoch).put((byte)entry.count);
+            out.putLong(id).putShort(entry.epoch).putLong(entry.lastTimestamp).putInt(entry.coordinatorEpoch)
+                .putLong(entry.txnFirstOffset).put((byte)entry.count);
             for (int i = entry.count - 1; i >= 0; i--)
             {
                 final int slot = Math.floorMod(entry.newest - i, CACHED_BATCHES);
@@ -229,7 +335,8 @@ final class ProducerStateTable
         final java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
         final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(bytes, 0, bytes.length - 4);
-        if (in.getInt(0) != SNAPSHOT_MAGIC || in.getInt(4) != SNAPSHOT_VERSION ||
+        final int version = in.getInt(4);
+        if (in.getInt(0) != SNAPSHOT_MAGIC || (version != 1 && version != SNAPSHOT_VERSION) ||
             in.getInt(bytes.length - 4) != (int)crc.getValue())
         {
             return -1;
@@ -244,6 +351,12 @@ final class ProducerStateTable
                 final long id = in.getLong();
                 final Entry entry = new Entry();
                 entry.epoch = in.getShort();
+                if (version >= 2)
+                {
+                    entry.lastTimestamp = in.getLong();
+                    entry.coordinatorEpoch = in.getInt();
+                    entry.txnFirstOffset = in.getLong();
+                }
                 final int batches = in.get();
                 if (batches < 0 || batches > CACHED_BATCHES)
                 {

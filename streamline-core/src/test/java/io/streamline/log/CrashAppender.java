@@ -140,7 +140,7 @@ public final class CrashAppender
         Runtime.getRuntime().halt(4);
     }
 
-    private static void startOrphanGuard()
+    static void startOrphanGuard()
     {
         final long deadline = System.currentTimeMillis() + MAX_LIFETIME_MS;
         final Thread stdinWatch = new Thread(() ->

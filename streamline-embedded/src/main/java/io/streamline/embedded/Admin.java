@@ -1,5 +1,6 @@
 package io.streamline.embedded;
 
+import io.streamline.log.ActiveProducer;
 import io.streamline.log.PartitionLog;
 import io.streamline.log.TimestampOffset;
 import io.streamline.topic.Topic;
@@ -7,6 +8,7 @@ import io.streamline.topic.TopicManager;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,6 +148,30 @@ public final class Admin
     {
         final PartitionLog log = log(partition);
         return log.deleteRecordsBefore(offset == -1 ? log.highWatermark() : offset);
+    }
+
+    /**
+     * The producers each partition holds state for (Kafka's {@code describeProducers}): epoch, last
+     * sequence, last timestamp, last marker's coordinator epoch and the start of an open transaction.
+     *
+     * @param partitions the partitions.
+     * @return each partition's producers, by producer id, in the order asked.
+     * @throws io.streamline.StreamlineException {@code UNKNOWN_TOPIC_OR_PARTITION} if one does not exist.
+     */
+    public Map<TopicPartition, List<ProducerState>> describeProducers(final Collection<TopicPartition> partitions)
+    {
+        final Map<TopicPartition, List<ProducerState>> result = new LinkedHashMap<>();
+        for (final TopicPartition tp : partitions)
+        {
+            final List<ProducerState> states = new ArrayList<>();
+            for (final ActiveProducer p : log(tp).activeProducers())
+            {
+                states.add(new ProducerState(p.producerId(), p.producerEpoch(), p.lastSequence(), p.lastTimestamp(),
+                    p.coordinatorEpoch(), p.currentTxnStartOffset()));
+            }
+            result.put(tp, states);
+        }
+        return result;
     }
 
     private PartitionLog log(final TopicPartition partition)

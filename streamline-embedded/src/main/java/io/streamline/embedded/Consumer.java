@@ -7,10 +7,12 @@ import io.streamline.group.GroupCoordinator;
 import io.streamline.group.OffsetCommit;
 import io.streamline.group.OffsetFetch;
 import io.streamline.group.TopicPartitions;
+import io.streamline.log.AbortedTransaction;
 import io.streamline.log.AppendListener;
 import io.streamline.log.LogSlice;
 import io.streamline.log.PartitionLog;
 import io.streamline.log.TimestampOffset;
+import io.streamline.record.ControlRecordType;
 import io.streamline.record.HeaderCursor;
 import io.streamline.record.Record;
 import io.streamline.record.RecordBatch;
@@ -21,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +42,8 @@ import java.util.regex.Pattern;
  * Reads records from partitions the application assigns ({@link #assign}) or that a consumer group gives
  * it ({@link #subscribe(Collection, ConsumerRebalanceListener)}, with a {@link ConsumerOptions#groupId()}).
  * Positions are kept per partition; {@code poll} returns records from the position on, up to each
- * partition's high watermark, and blocks without spinning until records arrive, the timeout passes or
+ * partition's high watermark (under {@code isolation.level=read_committed}: its last stable offset, with the
+ * batches of aborted transactions dropped), and blocks without spinning until records arrive, the timeout passes or
  * {@link #wakeup()} is called: appends wake it.
  * <p>
  * Groups: a subscribed consumer is a member of a classic consumer group of the engine's
@@ -248,7 +252,7 @@ public final class Consumer<K, V> implements AutoCloseable
     {
         for (final PartitionState state : partitions.values())
         {
-            if (!state.paused && (state.position < 0 || state.position < state.log.highWatermark()))
+            if (!state.paused && (state.position < 0 || state.position < readableEnd(state.log)))
             {
                 return true;
             }
@@ -288,7 +292,7 @@ public final class Consumer<K, V> implements AutoCloseable
         {
             state.position = resetPosition(state, "no position yet");
         }
-        final long highWatermark = state.log.highWatermark();
+        final long highWatermark = readableEnd(state.log);
         if (state.position >= highWatermark)
         {
             if (state.position > state.log.logEndOffset())
@@ -310,11 +314,36 @@ public final class Consumer<K, V> implements AutoCloseable
         int delivered = 0;
         try (slice)
         {
+            final boolean readCommitted = options.isolationLevel() == IsolationLevel.READ_COMMITTED;
+            final List<AbortedTransaction> aborted = readCommitted ?
+                state.log.abortedTransactions(state.position, slice.nextOffset()) : List.of();
+            final Set<Long> abortedProducers = aborted.isEmpty() ? Set.of() : new HashSet<>();
             final ByteBuffer view = slice.batches();
             for (int p = 0; p < view.limit() && delivered < max; p += batch.sizeInBytes())
             {
                 batch.wrap(view, p);
+                if (!aborted.isEmpty())
+                {
+                    // As Kafka's consumer: a producer is in an aborted transaction from its first offset
+                    // until its abort marker; its transactional batches in between are dropped.
+                    for (final AbortedTransaction txn : aborted)
+                    {
+                        if (txn.firstOffset() <= batch.lastOffset() && txn.lastOffset() >= batch.baseOffset())
+                        {
+                            abortedProducers.add(txn.producerId());
+                        }
+                    }
+                }
                 if (batch.isControl())
+                {
+                    if (!abortedProducers.isEmpty() && isAbortMarker(batch))
+                    {
+                        abortedProducers.remove(batch.producerId());
+                    }
+                    state.position = Math.max(state.position, batch.nextOffset());
+                    continue;
+                }
+                if (batch.isTransactional() && abortedProducers.contains(batch.producerId()))
                 {
                     state.position = Math.max(state.position, batch.nextOffset());
                     continue;
@@ -340,6 +369,18 @@ public final class Consumer<K, V> implements AutoCloseable
         return delivered;
     }
 
+    private boolean isAbortMarker(final RecordBatch marker)
+    {
+        reader.wrap(marker);
+        return reader.hasNext() && ControlRecordType.of(reader.next()) == ControlRecordType.ABORT;
+    }
+
+    /** @return where reading stops: the high watermark, or under read_committed the last stable offset. */
+    private long readableEnd(final PartitionLog log)
+    {
+        return options.isolationLevel() == IsolationLevel.READ_COMMITTED ? log.lastStableOffset() : log.highWatermark();
+    }
+
     /**
      * The partition's log was closed under us: its topic was deleted (and maybe created again). Follow the
      * new log if there is one, with the position reset as the reset policy says; else fail.
@@ -358,7 +399,7 @@ public final class Consumer<K, V> implements AutoCloseable
         return switch (options.autoOffsetReset())
         {
             case EARLIEST -> state.log.logStartOffset();
-            case LATEST -> state.log.highWatermark();
+            case LATEST -> readableEnd(state.log);
             case NONE -> throw new NoOffsetForPartitionException(state.tp, why);
         };
     }
@@ -430,7 +471,7 @@ public final class Consumer<K, V> implements AutoCloseable
         for (final TopicPartition tp : assigned)
         {
             final PartitionState state = state(tp);
-            state.position = state.log.highWatermark();
+            state.position = readableEnd(state.log);
         }
     }
 
@@ -444,7 +485,7 @@ public final class Consumer<K, V> implements AutoCloseable
     {
         final PartitionState state = state(partition);
         final TimestampOffset found = state.log.offsetForTimestamp(timestamp);
-        state.position = found != null ? found.offset() : state.log.highWatermark();
+        state.position = found != null ? found.offset() : readableEnd(state.log);
     }
 
     /**
@@ -599,13 +640,13 @@ public final class Consumer<K, V> implements AutoCloseable
 
     /**
      * @param partitions any partitions.
-     * @return the end offset (high watermark) of each.
+     * @return the end offset of each: the high watermark, or under read_committed the last stable offset.
      */
     public Map<TopicPartition, Long> endOffsets(final Collection<TopicPartition> partitions)
     {
         ensureOpen();
         final Map<TopicPartition, Long> result = new LinkedHashMap<>();
-        partitions.forEach(tp -> result.put(tp, engine.partition(tp, false).highWatermark()));
+        partitions.forEach(tp -> result.put(tp, readableEnd(engine.partition(tp, false))));
         return result;
     }
 

@@ -29,6 +29,9 @@ import java.util.Objects;
  *                               ({@code partition.assignment.strategy}); default {@link Assignor#RANGE}.
  * @param defaultApiTimeout      the longest {@link Consumer#commitSync()}, {@link Consumer#committed} and
  *                               leaving the group on close block ({@code default.api.timeout.ms}); default 60 s.
+ * @param isolationLevel         {@code isolation.level}: {@link IsolationLevel#READ_COMMITTED} reads up to the
+ *                               last stable offset and skips aborted transactions; default
+ *                               {@link IsolationLevel#READ_UNCOMMITTED}, as Kafka.
  */
 public record ConsumerOptions(
     AutoOffsetReset autoOffsetReset,
@@ -42,7 +45,8 @@ public record ConsumerOptions(
     boolean enableAutoCommit,
     Duration autoCommitInterval,
     List<Assignor> assignors,
-    Duration defaultApiTimeout)
+    Duration defaultApiTimeout,
+    IsolationLevel isolationLevel)
 {
     /**
      * A partition assignor of the classic group protocol, computed by the group leader. The names are
@@ -84,12 +88,17 @@ public record ConsumerOptions(
      * @param autoCommitInterval     positive.
      * @param assignors              at least one, no duplicates.
      * @param defaultApiTimeout      positive.
+     * @param isolationLevel         not null.
      */
     public ConsumerOptions
     {
         if (autoOffsetReset == null)
         {
             throw new IllegalArgumentException("auto.offset.reset must not be null");
+        }
+        if (isolationLevel == null)
+        {
+            throw new IllegalArgumentException("isolation.level must not be null");
         }
         if (maxPollRecords < 1 || maxPartitionFetchBytes < 1)
         {
@@ -134,7 +143,7 @@ public record ConsumerOptions(
     {
         return new ConsumerOptions(AutoOffsetReset.LATEST, 500, 1024 * 1024, null, null, Duration.ofSeconds(45),
             Duration.ofMinutes(5), Duration.ofSeconds(3), true, Duration.ofSeconds(5), List.of(Assignor.RANGE),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60), IsolationLevel.READ_UNCOMMITTED);
     }
 
     /**
@@ -144,7 +153,7 @@ public record ConsumerOptions(
     public ConsumerOptions withAutoOffsetReset(final AutoOffsetReset reset)
     {
         return new ConsumerOptions(reset, maxPollRecords, maxPartitionFetchBytes, groupId, groupInstanceId, sessionTimeout,
-            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout);
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -154,7 +163,7 @@ public record ConsumerOptions(
     public ConsumerOptions withMaxPollRecords(final int max)
     {
         return new ConsumerOptions(autoOffsetReset, max, maxPartitionFetchBytes, groupId, groupInstanceId, sessionTimeout,
-            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout);
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -164,7 +173,7 @@ public record ConsumerOptions(
     public ConsumerOptions withMaxPartitionFetchBytes(final int bytes)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, bytes, groupId, groupInstanceId, sessionTimeout,
-            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout);
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -174,7 +183,7 @@ public record ConsumerOptions(
     public ConsumerOptions withGroupId(final String id)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, id, groupInstanceId, sessionTimeout,
-            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout);
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -184,7 +193,7 @@ public record ConsumerOptions(
     public ConsumerOptions withGroupInstanceId(final String id)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, groupId, id, sessionTimeout,
-            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout);
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -194,7 +203,7 @@ public record ConsumerOptions(
     public ConsumerOptions withSessionTimeout(final Duration timeout)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, groupId, groupInstanceId, timeout,
-            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout);
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -204,7 +213,7 @@ public record ConsumerOptions(
     public ConsumerOptions withRebalanceTimeout(final Duration timeout)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, groupId, groupInstanceId, sessionTimeout,
-            timeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout);
+            timeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -214,7 +223,7 @@ public record ConsumerOptions(
     public ConsumerOptions withHeartbeatInterval(final Duration interval)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, groupId, groupInstanceId, sessionTimeout,
-            rebalanceTimeout, interval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout);
+            rebalanceTimeout, interval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -224,7 +233,7 @@ public record ConsumerOptions(
     public ConsumerOptions withAutoCommit(final boolean enabled)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, groupId, groupInstanceId, sessionTimeout,
-            rebalanceTimeout, heartbeatInterval, enabled, autoCommitInterval, assignors, defaultApiTimeout);
+            rebalanceTimeout, heartbeatInterval, enabled, autoCommitInterval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -234,7 +243,7 @@ public record ConsumerOptions(
     public ConsumerOptions withAutoCommitInterval(final Duration interval)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, groupId, groupInstanceId, sessionTimeout,
-            rebalanceTimeout, heartbeatInterval, enableAutoCommit, interval, assignors, defaultApiTimeout);
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, interval, assignors, defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -244,7 +253,7 @@ public record ConsumerOptions(
     public ConsumerOptions withAssignors(final Assignor... preferred)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, groupId, groupInstanceId, sessionTimeout,
-            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, List.of(preferred), defaultApiTimeout);
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, List.of(preferred), defaultApiTimeout, isolationLevel);
     }
 
     /**
@@ -254,6 +263,16 @@ public record ConsumerOptions(
     public ConsumerOptions withDefaultApiTimeout(final Duration timeout)
     {
         return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, groupId, groupInstanceId, sessionTimeout,
-            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, timeout);
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, timeout, isolationLevel);
+    }
+
+    /**
+     * @param level {@code isolation.level}.
+     * @return a copy with that setting.
+     */
+    public ConsumerOptions withIsolationLevel(final IsolationLevel level)
+    {
+        return new ConsumerOptions(autoOffsetReset, maxPollRecords, maxPartitionFetchBytes, groupId, groupInstanceId, sessionTimeout,
+            rebalanceTimeout, heartbeatInterval, enableAutoCommit, autoCommitInterval, assignors, defaultApiTimeout, level);
     }
 }

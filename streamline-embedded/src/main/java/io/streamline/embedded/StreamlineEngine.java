@@ -5,6 +5,9 @@ import io.streamline.StreamlineException;
 import io.streamline.agent.PeriodicAgent;
 import io.streamline.group.GroupConfig;
 import io.streamline.group.GroupCoordinator;
+import io.streamline.group.ThreadingMode;
+import io.streamline.txn.TransactionConfig;
+import io.streamline.txn.TransactionCoordinator;
 import io.streamline.log.FsyncPolicy;
 import io.streamline.log.LogStore;
 import io.streamline.log.PartitionLog;
@@ -52,6 +55,7 @@ public final class StreamlineEngine implements AutoCloseable
     private final TopicManager topics;
     private final ProducerIdManager producerIds;
     private final GroupCoordinator groups;
+    private final TransactionCoordinator transactions;
     private final EpochClock clock;
     private final boolean autoCreateTopics;
     private final int defaultPartitions;
@@ -78,6 +82,9 @@ public final class StreamlineEngine implements AutoCloseable
             this.topics = TopicManager.open(store, builder.topicDefaults, clock);
             this.producerIds = ProducerIdManager.open(store, clock);
             this.groups = GroupCoordinator.open(topics, builder.groupConfig.build(), clock);
+            this.transactions = TransactionCoordinator.open(topics, groups, producerIds::nextProducerId,
+                new TransactionConfig(builder.transactionMaxTimeoutMs, builder.transactionalIdExpirationMs, 1_000, ThreadingMode.DEDICATED),
+                clock);
         }
         catch (final RuntimeException ex)
         {
@@ -279,6 +286,18 @@ public final class StreamlineEngine implements AutoCloseable
     }
 
     /**
+     * The transaction coordinator: transactional ids and their transactions, for components built on the
+     * engine (the Kafka listener, the native producer).
+     *
+     * @return the transaction coordinator.
+     */
+    public TransactionCoordinator transactionCoordinator()
+    {
+        ensureOpen();
+        return transactions;
+    }
+
+    /**
      * The topic, creating it with the default partitions if it does not exist and auto-creation is on.
      *
      * @param name the topic name.
@@ -381,6 +400,14 @@ public final class StreamlineEngine implements AutoCloseable
         housekeeping.close();
         try
         {
+            transactions.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            failures.add(ex);
+        }
+        try
+        {
             groups.close();
         }
         catch (final RuntimeException ex)
@@ -459,6 +486,8 @@ public final class StreamlineEngine implements AutoCloseable
         private String listenerHost = "127.0.0.1";
         private int listenerPort = -1;
         private final GroupConfig.Builder groupConfig = GroupConfig.builder();
+        private long transactionMaxTimeoutMs = TransactionConfig.DEFAULT_MAX_TIMEOUT_MS;
+        private long transactionalIdExpirationMs = TransactionConfig.DEFAULT_ID_EXPIRATION_MS;
 
         private Builder()
         {
@@ -616,6 +645,41 @@ public final class StreamlineEngine implements AutoCloseable
         public Builder consumerGroupAssignors(final java.util.List<String> names)
         {
             groupConfig.consumerAssignors(names);
+            return this;
+        }
+
+        /**
+         * The largest {@code transaction.timeout.ms} a transactional producer may ask for
+         * ({@code transaction.max.timeout.ms}, default 15 minutes): a larger one is refused with
+         * INVALID_TRANSACTION_TIMEOUT.
+         *
+         * @param max the maximum, at least 1 ms.
+         * @return this.
+         */
+        public Builder transactionMaxTimeout(final Duration max)
+        {
+            if (max.toMillis() <= 0)
+            {
+                throw new IllegalArgumentException("transaction max timeout must be positive: " + max);
+            }
+            this.transactionMaxTimeoutMs = max.toMillis();
+            return this;
+        }
+
+        /**
+         * How long a transactional id may stay idle before it is removed ({@code transactional.id.expiration.ms},
+         * default 7 days).
+         *
+         * @param expiration the expiration, at least 1 ms.
+         * @return this.
+         */
+        public Builder transactionalIdExpiration(final Duration expiration)
+        {
+            if (expiration.toMillis() <= 0)
+            {
+                throw new IllegalArgumentException("transactional id expiration must be positive: " + expiration);
+            }
+            this.transactionalIdExpirationMs = expiration.toMillis();
             return this;
         }
 

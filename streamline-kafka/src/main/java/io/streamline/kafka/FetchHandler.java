@@ -3,6 +3,7 @@ package io.streamline.kafka;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamline.OffsetOutOfRangeException;
 import io.streamline.embedded.StreamlineEngine;
+import io.streamline.log.AbortedTransaction;
 import io.streamline.log.AppendListener;
 import io.streamline.log.LogSlice;
 import io.streamline.log.PartitionLog;
@@ -26,8 +27,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the request waits up to {@code max_wait_ms}, woken by appends to the partitions it asked for.
  * Fetch sessions are not kept: every answer says "no session" (session id 0), so clients send full
  * requests; a request naming a session gets FETCH_SESSION_ID_NOT_FOUND. A fetch from a replica (replica
- * id 0 or more) gets NOT_LEADER_OR_FOLLOWER, as Kafka answers a broker that is not a replica. The
- * isolation level is accepted; until transactions exist the last stable offset is the high watermark.
+ * id 0 or more) gets NOT_LEADER_OR_FOLLOWER, as Kafka answers a broker that is not a replica.
+ * <p>
+ * Isolation: every answer carries the partition's last stable offset. Under {@code read_committed}
+ * (isolation_level 1) batches stop at the last stable offset and the answer lists the aborted transactions
+ * of the range returned (Kafka's rule), so the consumer can drop their batches; under
+ * {@code read_uncommitted} the list is null, as Kafka sends it. A read_committed fetch waiting at the last
+ * stable offset is woken by the marker that moves it (markers are appends).
  */
 final class FetchHandler
 {
@@ -36,6 +42,7 @@ final class FetchHandler
      * Fetch naming one partition thousands of times would build a response of gigabytes.
      */
     static final int FETCH_MAX_BYTES = 55 * 1024 * 1024;
+    private static final byte READ_COMMITTED = 1;
 
     private final StreamlineEngine engine;
 
@@ -70,6 +77,7 @@ final class FetchHandler
         final boolean byId = version >= 13;
         // A follower's fetch: Streamline has no replicas, so no broker is a follower of any partition.
         final boolean fromReplica = (version >= 15 ? request.replicaState().replicaId() : request.replicaId()) >= 0;
+        final boolean readCommitted = request.isolationLevel() == READ_COMMITTED;
         int remaining = Math.max(0, Math.min(request.maxBytes(), FETCH_MAX_BYTES));
         for (final FetchRequestData.FetchTopic wanted : request.topics())
         {
@@ -101,24 +109,38 @@ final class FetchHandler
                     final PartitionLog log = topic.partition(p.partition());
                     attempt.logs.add(log);
                     final long highWatermark = log.highWatermark();
-                    out.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
+                    final long lastStable = log.lastStableOffset();
+                    out.setHighWatermark(highWatermark).setLastStableOffset(lastStable)
                         .setLogStartOffset(log.logStartOffset());
-                    if (p.fetchOffset() > highWatermark && p.fetchOffset() <= log.logEndOffset())
+                    final long readable = readCommitted ? lastStable : highWatermark;
+                    if (readCommitted)
                     {
-                        continue; // Not yet readable (fsync=always): nothing yet, as Kafka answers.
+                        out.setAbortedTransactions(new ArrayList<>());
+                    }
+                    if (p.fetchOffset() > readable && p.fetchOffset() <= log.logEndOffset())
+                    {
+                        continue; // Not yet readable (fsync=always, or an open transaction): nothing yet, as Kafka answers.
                     }
                     final int limit = Math.min(p.partitionMaxBytes(), remaining);
                     if (limit <= 0 && attempt.bytes > 0)
                     {
                         continue;
                     }
-                    final LogSlice slice = log.read(p.fetchOffset(), Math.max(limit, 1), highWatermark);
+                    final LogSlice slice = log.read(p.fetchOffset(), Math.max(limit, 1), readable);
                     attempt.slices.add(slice);
                     if (!slice.isEmpty())
                     {
                         out.setRecords(KafkaRecords.wrap(slice.batches()));
                         attempt.bytes += slice.sizeInBytes();
                         remaining -= slice.sizeInBytes();
+                        if (readCommitted)
+                        {
+                            for (final AbortedTransaction txn : log.abortedTransactions(p.fetchOffset(), slice.nextOffset()))
+                            {
+                                out.abortedTransactions().add(new FetchResponseData.AbortedTransaction()
+                                    .setProducerId(txn.producerId()).setFirstOffset(txn.firstOffset()));
+                            }
+                        }
                     }
                 }
                 catch (final OffsetOutOfRangeException ex)

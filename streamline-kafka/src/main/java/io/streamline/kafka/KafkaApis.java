@@ -11,11 +11,10 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
-import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
@@ -54,9 +53,11 @@ final class KafkaApis
     private final DescribeClusterHandler describeCluster;
     private final DeleteRecordsHandler deleteRecords;
     private final DescribeLogDirsHandler describeLogDirs;
+    private final DescribeProducersHandler describeProducers;
     private final OffsetForLeaderEpochHandler offsetForLeaderEpoch;
     private final FindCoordinatorHandler findCoordinator;
     private final GroupApis groups;
+    private final TransactionApis transactions;
 
     /**
      * @param blockingAppends where Produce appends when appends wait for the disk, or null to append on
@@ -77,9 +78,11 @@ final class KafkaApis
         this.describeCluster = new DescribeClusterHandler(host, port);
         this.deleteRecords = new DeleteRecordsHandler(engine);
         this.describeLogDirs = new DescribeLogDirsHandler(engine);
+        this.describeProducers = new DescribeProducersHandler(engine);
         this.offsetForLeaderEpoch = new OffsetForLeaderEpochHandler(engine);
         this.findCoordinator = new FindCoordinatorHandler(host, port);
         this.groups = new GroupApis(engine);
+        this.transactions = new TransactionApis(engine);
     }
 
     void handle(final Request request, final ByteBuffer frame)
@@ -124,7 +127,6 @@ final class KafkaApis
             case METADATA -> responder.respond(metadata.handle(new MetadataRequestData(body, version), version));
             case CREATE_TOPICS ->
                 responder.respond(createTopics.handle(new CreateTopicsRequestData(body, version), version));
-            case INIT_PRODUCER_ID -> responder.respond(initProducerId(new InitProducerIdRequestData(body, version)));
             case LIST_OFFSETS -> responder.respond(listOffsets.handle(new ListOffsetsRequestData(body, version), version));
             case PRODUCE -> produce.handle(new ProduceRequestData(body, version), version, request, responder);
             case FETCH -> fetch.handle(new FetchRequestData(body, version), version, request, responder);
@@ -138,35 +140,20 @@ final class KafkaApis
                 responder.respond(describeCluster.handle(new DescribeClusterRequestData(body, version), version));
             case DELETE_RECORDS -> responder.respond(deleteRecords.handle(new DeleteRecordsRequestData(body, version)));
             case DESCRIBE_LOG_DIRS -> responder.respond(describeLogDirs.handle(new DescribeLogDirsRequestData(body, version)));
+            case DESCRIBE_PRODUCERS ->
+                responder.respond(describeProducers.handle(new DescribeProducersRequestData(body, version)));
             case OFFSET_FOR_LEADER_EPOCH ->
                 responder.respond(offsetForLeaderEpoch.handle(new OffsetForLeaderEpochRequestData(body, version)));
             case FIND_COORDINATOR ->
                 responder.respond(findCoordinator.handle(new FindCoordinatorRequestData(body, version), version));
             default ->
             {
-                if (!groups.handle(header, body, request, responder))
+                if (!groups.handle(header, body, request, responder) && !transactions.handle(header, body, request, responder))
                 {
                     answerUnsupported(request, api, version, responseHeaderVersion, body);
                 }
             }
         }
-    }
-
-    private ApiMessage initProducerId(final InitProducerIdRequestData data)
-    {
-        final InitProducerIdResponseData response = new InitProducerIdResponseData();
-        if (data.transactionalId() != null && data.transactionalId().isEmpty())
-        {
-            // As Kafka: an empty transactional id is neither transactional nor a plain idempotent producer.
-            return response.setErrorCode(Errors.INVALID_REQUEST.code()).setProducerId(-1).setProducerEpoch((short)-1);
-        }
-        if (data.transactionalId() != null)
-        {
-            // Transactions come with their own issue; until then a transactional producer is told plainly.
-            return response.setErrorCode(Errors.UNSUPPORTED_VERSION.code()).setProducerId(-1).setProducerEpoch((short)-1);
-        }
-        // Non-transactional: a fresh producer id with epoch 0, also when the client asks to bump its epoch.
-        return response.setErrorCode(Errors.NONE.code()).setProducerId(engine.newProducerId()).setProducerEpoch((short)0);
     }
 
     private static void answerUnsupported(final Request request, final ApiKeys api, final short version,

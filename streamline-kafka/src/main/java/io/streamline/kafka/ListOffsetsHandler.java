@@ -13,7 +13,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * ListOffsets v1-11: earliest (-2), latest (-1, the high watermark), by timestamp, and from v7 on
+ * ListOffsets v1-11: earliest (-2), latest (-1, the high watermark; under isolation level read_committed
+ * the last stable offset), by timestamp, and from v7 on
  * MAX_TIMESTAMP (-3), EARLIEST_LOCAL (-4, the log start: there is no tiered storage), LATEST_TIERED (-5)
  * and EARLIEST_PENDING_UPLOAD (-6), both answered as Kafka does with tiered storage disabled: offset -1,
  * timestamp -1, leader epoch -1. A sentinel sent below the version that introduced it, or an unknown
@@ -27,6 +28,7 @@ final class ListOffsetsHandler
     static final long EARLIEST_LOCAL = -4;
     static final long LATEST_TIERED = -5;
     static final long EARLIEST_PENDING_UPLOAD = -6;
+    private static final byte READ_COMMITTED = 1;
 
     private final StreamlineEngine engine;
 
@@ -92,7 +94,7 @@ final class ListOffsetsHandler
                 }
                 else
                 {
-                    list(topic.partition(p.partitionIndex()), ts, version, out);
+                    list(topic.partition(p.partitionIndex()), ts, version, request.isolationLevel() == READ_COMMITTED, out);
                 }
             }
         }
@@ -100,7 +102,8 @@ final class ListOffsetsHandler
     }
 
     private static void list(
-        final PartitionLog log, final long ts, final short version, final ListOffsetsResponseData.ListOffsetsPartitionResponse out)
+        final PartitionLog log, final long ts, final short version, final boolean readCommitted,
+        final ListOffsetsResponseData.ListOffsetsPartitionResponse out)
     {
         // leader_epoch is a v4+ field; it keeps its default (-1) before.
         final int epoch = version >= 4 ? Topics.LEADER_EPOCH : -1;
@@ -113,7 +116,8 @@ final class ListOffsetsHandler
             }
             else if (ts == LATEST)
             {
-                out.setOffset(log.highWatermark()).setLeaderEpoch(epoch);
+                // read_committed: the last stable offset (the end of what such a consumer can read).
+                out.setOffset(readCommitted ? log.lastStableOffset() : log.highWatermark()).setLeaderEpoch(epoch);
             }
             else if (ts == LATEST_TIERED || ts == EARLIEST_PENDING_UPLOAD)
             {

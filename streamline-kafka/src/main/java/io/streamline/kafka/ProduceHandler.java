@@ -1,6 +1,7 @@
 package io.streamline.kafka;
 
 import io.netty.buffer.ByteBuf;
+import io.streamline.ErrorCode;
 import io.streamline.embedded.StreamlineEngine;
 import io.streamline.log.AppendResult;
 import io.streamline.log.PartitionLog;
@@ -20,7 +21,8 @@ import java.util.concurrent.RejectedExecutionException;
  * Produce v3-13 (v13 names topics by id). Each partition's batches are validated in full, then appended
  * verbatim; a partition that fails gets its own error and nothing of it is appended. A producer's retry
  * of a stored batch is answered with the offset it was first written at. With acks=0 nothing is sent
- * back.
+ * back. A transactional batch is appended only to a partition of its producer's ongoing transaction
+ * (see {@link #checkTransactional}).
  * <p>
  * Threading: one per listener, called from I/O threads; each call allocates its own validator. Appends
  * that wait for the disk (fsync=always) run on the blocking executor given, if any, so an I/O thread
@@ -132,6 +134,14 @@ final class ProduceHandler
                     {
                         validator.validate(batch.wrap(batches, at), batches.limit(), maxMessageBytes);
                     }
+                    final ErrorCode txnError = checkTransactional(request.transactionalId(), topic.name(), p.index(),
+                        batch.wrap(batches, batches.position()));
+                    if (txnError != ErrorCode.NONE)
+                    {
+                        out.setErrorCode(txnError.code()).setErrorMessage(txnError == ErrorCode.INVALID_TXN_STATE ?
+                            "Partition was not added to the transaction" : null);
+                        continue;
+                    }
                     log.append(batches, result);
                     out.setErrorCode(Errors.NONE.code())
                         .setBaseOffset(result.firstOffset())
@@ -149,6 +159,21 @@ final class ProduceHandler
             }
         }
         return request.acks() == 0 ? null : response;
+    }
+
+    /**
+     * Kafka's partition verification: a transactional batch must belong to an Ongoing transaction of the
+     * request's transactional id, with its producer id and epoch, that includes the partition (AddPartitionsToTxn
+     * first). Else INVALID_TXN_STATE ("Partition was not added to the transaction"), INVALID_PRODUCER_EPOCH
+     * for a fenced producer, INVALID_PRODUCER_ID_MAPPING for a producer id the transactional id does not have.
+     */
+    private ErrorCode checkTransactional(final String transactionalId, final String topic, final int partition, final RecordBatch first)
+    {
+        if (!first.isTransactional())
+        {
+            return ErrorCode.NONE;
+        }
+        return engine.transactionCoordinator().checkPartition(transactionalId, first.producerId(), first.producerEpoch(), topic, partition);
     }
 
     /**

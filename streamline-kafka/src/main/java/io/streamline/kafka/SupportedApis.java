@@ -42,6 +42,7 @@ final class SupportedApis
         add(ApiKeys.CREATE_PARTITIONS, 0, 3);
         add(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1);
         add(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
+        add(ApiKeys.DESCRIBE_PRODUCERS, 0, 0);
         // Consumer groups (GroupApis): the classic protocol.
         add(ApiKeys.JOIN_GROUP, 0, 9);
         add(ApiKeys.SYNC_GROUP, 0, 5);
@@ -56,6 +57,14 @@ final class SupportedApis
         // The consumer group protocol (KIP-848).
         add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1);
         add(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1);
+        // Transactions (TransactionApis), transaction version 1: EndTxn v5 (KIP-890 epoch bump per transaction)
+        // is not served, and the transaction.version feature is not advertised.
+        add(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5);
+        add(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 4);
+        add(ApiKeys.END_TXN, 0, 4);
+        add(ApiKeys.TXN_OFFSET_COMMIT, 0, 5);
+        add(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0);
+        add(ApiKeys.LIST_TRANSACTIONS, 0, 2);
     }
 
     private SupportedApis()

@@ -1,9 +1,11 @@
-package io.streamline.group;
+package io.streamline.coordinator;
 
 import io.streamline.ErrorCode;
 import io.streamline.StreamlineException;
+import io.streamline.group.ThreadingMode;
 import io.streamline.log.PartitionLog;
 import io.streamline.record.CompressionType;
+import io.streamline.record.ControlRecordType;
 import io.streamline.record.RecordBatchBuilder;
 import io.streamline.record.RecordBatchDescriptor;
 import org.agrona.concurrent.EpochClock;
@@ -24,15 +26,16 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Runs the group coordinator's operations one at a time: the single writer of its state.
+ * Runs a coordinator's operations one at a time: the single writer of its state. The group coordinator
+ * ({@code __consumer_offsets}) and the transaction coordinator ({@code __transaction_state}) each run one.
  * <p>
  * For each operation (a request's handler, or an expired timer's action) it takes the time from the
  * clock, runs the handler, which returns a {@link CoordinatorResult} and changes nothing, then:
  * <ol>
- *   <li>appends the result's durable records to {@code __consumer_offsets} as one batch; under
+ *   <li>appends the result's durable records to the coordinator's log as one batch (see {@link RecordCodec}); under
  *       {@code fsync=always} the append returns once the batch is on disk. If the append fails, nothing
  *       of the result is applied and the caller gets the error;</li>
- *   <li>replays every record into the {@link GroupCoordinatorState}, as loading does;</li>
+ *   <li>replays every record into the state, as loading does;</li>
  *   <li>sets and cancels the result's timers;</li>
  *   <li>parks the caller's request under its key (answering a request parked there before with its
  *       fallback), answers the parked requests the result completes, and answers the caller.</li>
@@ -42,8 +45,11 @@ import java.util.function.Supplier;
  * follow wall time is still noticed); {@link ThreadingMode#CALLER} runs a request on the submitting thread
  * before {@link #submit} returns, and timers when the caller calls {@link #doWork()}. Futures are completed
  * on the coordinator's thread: callers must not block in their callbacks.
+ *
+ * @param <K> the key type of timers and parked requests.
+ * @param <R> the record type.
  */
-final class CoordinatorRuntime implements AutoCloseable
+public final class CoordinatorRuntime<K, R> implements AutoCloseable
 {
     static final long MAX_IDLE_MS = 100;
     private static final int MAX_TIMER_ROUNDS = 16;
@@ -62,14 +68,16 @@ final class CoordinatorRuntime implements AutoCloseable
         }
     };
 
-    private final GroupCoordinatorState state;
+    private final String name;
+    private final Consumer<R> state;
+    private final RecordCodec<R> codec;
     private final Supplier<PartitionLog> log;
     private final EpochClock clock;
     private final ThreadingMode mode;
-    private final Consumer<List<GroupRecord>> recordListener;
-    private final CoordinatorTimer timer;
+    private final Consumer<List<R>> recordListener;
+    private final CoordinatorTimer<K> timer;
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-    private final Map<CoordinatorKey, Parked> parked = new HashMap<>();
+    private final Map<K, Parked> parked = new HashMap<>();
     private final RecordBatchBuilder builder = new RecordBatchBuilder();
     private final AtomicLong errors = new AtomicLong();
     private final Thread thread;
@@ -90,25 +98,29 @@ final class CoordinatorRuntime implements AutoCloseable
     }
 
     /**
-     * @param state          the state to change.
+     * @param name           the coordinator's name, for its thread and logs ("group", "transaction").
+     * @param state          replays one record into the state.
+     * @param codec          writes records to the log.
      * @param log            the log durable records go to; asked for only when there is something to append.
      * @param clock          the coordinator's clock.
      * @param mode           which thread runs operations.
      * @param recordListener told of every applied result's records (durable or not), on the coordinator's
      *                       thread; for tests. May be null.
      */
-    CoordinatorRuntime(final GroupCoordinatorState state, final Supplier<PartitionLog> log, final EpochClock clock,
-        final ThreadingMode mode, final Consumer<List<GroupRecord>> recordListener)
+    public CoordinatorRuntime(final String name, final Consumer<R> state, final RecordCodec<R> codec,
+        final Supplier<PartitionLog> log, final EpochClock clock, final ThreadingMode mode, final Consumer<List<R>> recordListener)
     {
+        this.name = name;
         this.state = state;
+        this.codec = codec;
         this.log = log;
         this.clock = clock;
         this.mode = mode;
         this.recordListener = recordListener;
-        this.timer = new CoordinatorTimer(clock.time());
+        this.timer = new CoordinatorTimer<>(clock.time());
         if (mode == ThreadingMode.DEDICATED)
         {
-            thread = new Thread(this::run, "streamline-group-coordinator");
+            thread = new Thread(this::run, "streamline-" + name + "-coordinator");
             thread.setDaemon(true);
         }
         else
@@ -118,7 +130,7 @@ final class CoordinatorRuntime implements AutoCloseable
     }
 
     /** Start the coordinator's thread, if it has one. */
-    void start()
+    public void start()
     {
         if (thread != null)
         {
@@ -136,7 +148,7 @@ final class CoordinatorRuntime implements AutoCloseable
      * @return the response, completed when the operation is done (records appended), or later for a parked
      *         request.
      */
-    <T> CompletableFuture<T> submit(final String name, final CoordinatorOperation<T> operation,
+    public <T> CompletableFuture<T> submit(final String name, final CoordinatorOperation<T, K, R> operation,
         final Function<ErrorCode, T> errorResponse)
     {
         final CompletableFuture<T> future = new CompletableFuture<>();
@@ -172,7 +184,7 @@ final class CoordinatorRuntime implements AutoCloseable
      *
      * @return how much work was done.
      */
-    int doWork()
+    public int doWork()
     {
         if (closed)
         {
@@ -182,7 +194,7 @@ final class CoordinatorRuntime implements AutoCloseable
         // Timers that expired timers set for "now" (a zero delay) fire in the same call.
         for (int round = 0; round < MAX_TIMER_ROUNDS; round++)
         {
-            final int expired = timer.poll(clock.time(), (key, task) -> execute("timer " + key.kind(), task, null, null));
+            final int expired = timer.poll(clock.time(), (key, task) -> execute("timer " + key, cast(task), null, null));
             work += expired;
             if (expired == 0)
             {
@@ -251,30 +263,36 @@ final class CoordinatorRuntime implements AutoCloseable
             catch (final RuntimeException | Error ex)
             {
                 errors.incrementAndGet();
-                LOG.error("group coordinator loop failed; it goes on", ex);
+                LOG.error("{} coordinator loop failed; it goes on", name, ex);
             }
         }
     }
 
     @SuppressWarnings("unchecked")
-    private <T> void execute(final String name, final CoordinatorOperation<T> operation, final CompletableFuture<T> caller,
+    private CoordinatorOperation<Object, K, R> cast(final CoordinatorOperation<?, K, ?> task)
+    {
+        return (CoordinatorOperation<Object, K, R>)task;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void execute(final String what, final CoordinatorOperation<T, K, R> operation, final CompletableFuture<T> caller,
         final Function<ErrorCode, T> errorResponse)
     {
-        final CoordinatorResult<T> result;
+        final CoordinatorResult<T, K, R> result;
         try
         {
             result = operation.run(clock.time());
         }
         catch (final StreamlineException ex)
         {
-            LOG.debug("group coordinator: {} failed: {}", name, ex.getMessage());
+            LOG.debug("{} coordinator: {} failed: {}", name, what, ex.getMessage());
             answer(caller, errorResponse, ex.errorCode());
             return;
         }
         catch (final RuntimeException ex)
         {
             errors.incrementAndGet();
-            LOG.error("group coordinator: {} failed", name, ex);
+            LOG.error("{} coordinator: {} failed", name, what, ex);
             answer(caller, errorResponse, ErrorCode.UNKNOWN_SERVER_ERROR);
             return;
         }
@@ -285,19 +303,19 @@ final class CoordinatorRuntime implements AutoCloseable
         catch (final RuntimeException ex)
         {
             errors.incrementAndGet();
-            LOG.warn("group coordinator: {} could not append its records: {}", name, ex.toString());
+            LOG.warn("{} coordinator: {} could not append its records: {}", name, what, ex.toString());
             answer(caller, errorResponse, appendError(ex));
             return;
         }
-        for (final GroupRecord record : result.records())
+        for (final R record : result.records())
         {
-            state.replay(record);
+            state.accept(record);
         }
         if (recordListener != null && !result.records().isEmpty())
         {
             recordListener.accept(result.records());
         }
-        for (final CoordinatorResult.TimerChange change : result.timers())
+        for (final CoordinatorResult.TimerChange<K> change : result.timers())
         {
             if (change.task() == null)
             {
@@ -317,7 +335,7 @@ final class CoordinatorRuntime implements AutoCloseable
                 previous.future.complete(previous.fallback);
             }
         }
-        for (final CoordinatorResult.Completion completion : result.completions())
+        for (final CoordinatorResult.Completion<K> completion : result.completions())
         {
             final Parked waiting = parked.remove(completion.key());
             if (waiting != null)
@@ -353,17 +371,32 @@ final class CoordinatorRuntime implements AutoCloseable
         return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     }
 
-    private void appendDurable(final List<GroupRecord> records)
+    private void appendDurable(final List<R> records)
     {
         final List<byte[]> keys = new ArrayList<>(records.size());
         final List<byte[]> values = new ArrayList<>(records.size());
         int size = RecordBatchDescriptor.BATCH_OVERHEAD;
-        for (final GroupRecord record : records)
+        R first = null;
+        for (final R record : records)
         {
-            if (record.durable())
+            if (codec.durable(record))
             {
-                final byte[] key = GroupRecordCodec.key(record);
-                final byte[] value = GroupRecordCodec.value(record);
+                if (first == null)
+                {
+                    first = record;
+                }
+                final ControlRecordType marker = codec.marker(record);
+                if (marker != null)
+                {
+                    if (records.size() != 1)
+                    {
+                        throw new IllegalStateException("a transaction marker is the only record of its operation");
+                    }
+                    appendMarker(codec.producerId(record), codec.producerEpoch(record), marker);
+                    return;
+                }
+                final byte[] key = codec.key(record);
+                final byte[] value = codec.value(record);
                 keys.add(key);
                 values.add(value);
                 size += RecordBatchBuilder.recordSizeUpperBound(key.length, value == null ? -1 : value.length, null);
@@ -373,12 +406,13 @@ final class CoordinatorRuntime implements AutoCloseable
         {
             return;
         }
-        if (batchBuffer.capacity() < size)
-        {
-            batchBuffer = ByteBuffer.allocate(Math.max(size, batchBuffer.capacity() * 2));
-        }
-        batchBuffer.clear();
+        ensureCapacity(size);
         builder.wrap(batchBuffer, 0, size).compression(CompressionType.NONE);
+        final long producerId = codec.producerId(first);
+        if (producerId >= 0)
+        {
+            builder.producer(producerId, codec.producerEpoch(first), RecordBatchDescriptor.NO_SEQUENCE).transactional(true);
+        }
         final long now = clock.time();
         for (int i = 0; i < keys.size(); i++)
         {
@@ -389,25 +423,45 @@ final class CoordinatorRuntime implements AutoCloseable
         log.get().append(batchBuffer);
     }
 
+    private void appendMarker(final long producerId, final short producerEpoch, final ControlRecordType type)
+    {
+        ensureCapacity(RecordBatchDescriptor.BATCH_OVERHEAD + 64);
+        builder.wrap(batchBuffer, 0, batchBuffer.capacity())
+            .producer(producerId, producerEpoch, RecordBatchDescriptor.NO_SEQUENCE);
+        final int length = builder.writeEndTransactionMarker(clock.time(), type, 0);
+        batchBuffer.limit(length).position(0);
+        log.get().append(batchBuffer);
+    }
+
+    private void ensureCapacity(final int size)
+    {
+        if (batchBuffer.capacity() < size)
+        {
+            batchBuffer = ByteBuffer.allocate(Math.max(size, batchBuffer.capacity() * 2));
+        }
+        batchBuffer.clear();
+    }
+
     /** @return the timers, for tests. */
-    CoordinatorTimer timer()
+    public CoordinatorTimer<K> timer()
     {
         return timer;
     }
 
     /** @return how many requests are parked now. */
-    int parkedCount()
+    public int parkedCount()
     {
         return parked.size();
     }
 
-    boolean isParked(final CoordinatorKey key)
+    /** @return true if a request is parked under {@code key}. */
+    public boolean isParked(final K key)
     {
         return parked.containsKey(key);
     }
 
     /** @return how many operations failed unexpectedly or could not append. */
-    long errorCount()
+    public long errorCount()
     {
         return errors.get();
     }

@@ -1,4 +1,4 @@
-package io.streamline.group;
+package io.streamline.coordinator;
 
 import org.agrona.DeadlineTimerWheel;
 
@@ -17,24 +17,27 @@ import java.util.function.BiConsumer;
  * timer is still seen (each sits in the slot of its deadline and expires once its deadline has passed).
  * <p>
  * Threading: the coordinator's thread only.
+ *
+ * @param <K> the coordinator's key type.
  */
-final class CoordinatorTimer
+public final class CoordinatorTimer<K>
 {
     private static final int TICKS_PER_WHEEL = 512;
     private static final int EXPIRY_LIMIT = 1024;
 
     private final DeadlineTimerWheel wheel;
-    private final Map<CoordinatorKey, Long> idsByKey = new HashMap<>();
-    private final Map<Long, CoordinatorKey> keysById = new HashMap<>();
-    private final Map<Long, CoordinatorOperation<?>> tasksById = new HashMap<>();
+    private final Map<K, Long> idsByKey = new HashMap<>();
+    private final Map<Long, K> keysById = new HashMap<>();
+    private final Map<Long, CoordinatorOperation<?, K, ?>> tasksById = new HashMap<>();
     private long earliestDeadline = Long.MAX_VALUE;
 
-    CoordinatorTimer(final long startMs)
+    public CoordinatorTimer(final long startMs)
     {
         wheel = new DeadlineTimerWheel(TimeUnit.MILLISECONDS, startMs, 1, TICKS_PER_WHEEL);
     }
 
-    void schedule(final CoordinatorKey key, final long deadlineMs, final CoordinatorOperation<?> task)
+    /** Set (or move) the timer {@code key}. */
+    public void schedule(final K key, final long deadlineMs, final CoordinatorOperation<?, K, ?> task)
     {
         cancel(key);
         final long id = wheel.scheduleTimer(deadlineMs);
@@ -44,7 +47,8 @@ final class CoordinatorTimer
         earliestDeadline = Math.min(earliestDeadline, deadlineMs);
     }
 
-    void cancel(final CoordinatorKey key)
+    /** Cancel the timer {@code key}, if set. */
+    public void cancel(final K key)
     {
         final Long id = idsByKey.remove(key);
         if (id != null)
@@ -55,19 +59,21 @@ final class CoordinatorTimer
         }
     }
 
-    boolean isScheduled(final CoordinatorKey key)
+    /** @return true if the timer {@code key} is set. */
+    public boolean isScheduled(final K key)
     {
         return idsByKey.containsKey(key);
     }
 
     /** @return the deadline of {@code key}'s timer, or -1 if none is set. */
-    long deadline(final CoordinatorKey key)
+    public long deadline(final K key)
     {
         final Long id = idsByKey.get(key);
         return id == null ? -1 : wheel.deadline(id);
     }
 
-    int size()
+    /** @return the number of timers set. */
+    public int size()
     {
         return idsByKey.size();
     }
@@ -76,7 +82,7 @@ final class CoordinatorTimer
      * @return a time at or before the earliest deadline (timers cancelled since may make it earlier than
      *         needed), or {@link Long#MAX_VALUE} with no timer.
      */
-    long earliestDeadline()
+    public long earliestDeadline()
     {
         return idsByKey.isEmpty() ? Long.MAX_VALUE : earliestDeadline;
     }
@@ -87,7 +93,7 @@ final class CoordinatorTimer
      *
      * @return how many expired.
      */
-    int poll(final long nowMs, final BiConsumer<CoordinatorKey, CoordinatorOperation<?>> expired)
+    public int poll(final long nowMs, final BiConsumer<K, CoordinatorOperation<?, K, ?>> expired)
     {
         if (idsByKey.isEmpty() || nowMs < earliestDeadline)
         {
@@ -113,8 +119,8 @@ final class CoordinatorTimer
         }
         for (final long id : due)
         {
-            final CoordinatorKey key = keysById.remove(id);
-            final CoordinatorOperation<?> task = tasksById.remove(id);
+            final K key = keysById.remove(id);
+            final CoordinatorOperation<?, K, ?> task = tasksById.remove(id);
             if (key != null)
             {
                 idsByKey.remove(key);

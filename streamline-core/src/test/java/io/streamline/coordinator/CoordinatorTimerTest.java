@@ -1,4 +1,4 @@
-package io.streamline.group;
+package io.streamline.coordinator;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -17,16 +17,16 @@ class CoordinatorTimerTest
 {
     private static final long START = 1_700_000_000_000L;
 
-    private static CoordinatorKey key(final int i)
+    private static String key(final int i)
     {
-        return CoordinatorKey.heartbeat("g", "m" + i);
+        return "heartbeat g m" + i;
     }
 
     @Test
     void schedulesMovesCancelsAndFiresByKey()
     {
-        final CoordinatorTimer timer = new CoordinatorTimer(START);
-        final List<CoordinatorKey> fired = new ArrayList<>();
+        final CoordinatorTimer<String> timer = new CoordinatorTimer<>(START);
+        final List<String> fired = new ArrayList<>();
         timer.schedule(key(1), START + 100, now -> null);
         timer.schedule(key(2), START + 50, now -> null);
         timer.schedule(key(1), START + 300, now -> null); // moved
@@ -47,7 +47,7 @@ class CoordinatorTimerTest
     void firesExactlyTheTimersWhoseDeadlinesPassed(@ForAll @Size(max = 40) final List<@LongRange(min = 0, max = 30L * 24 * 3600 * 1000) Long> deadlines,
         @ForAll @Size(min = 1, max = 10) final List<@LongRange(min = 0, max = 10L * 24 * 3600 * 1000) Long> steps)
     {
-        final CoordinatorTimer timer = new CoordinatorTimer(START);
+        final CoordinatorTimer<String> timer = new CoordinatorTimer<>(START);
         final TreeMap<Integer, Long> pending = new TreeMap<>();
         for (int i = 0; i < deadlines.size(); i++)
         {
@@ -58,9 +58,9 @@ class CoordinatorTimerTest
         for (final long step : steps)
         {
             now += step;
-            final List<CoordinatorKey> fired = new ArrayList<>();
+            final List<String> fired = new ArrayList<>();
             timer.poll(now, (k, task) -> fired.add(k));
-            final List<CoordinatorKey> expected = new ArrayList<>();
+            final List<String> expected = new ArrayList<>();
             final long t = now;
             pending.entrySet().removeIf(e ->
             {

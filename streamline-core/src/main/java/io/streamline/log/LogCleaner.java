@@ -76,13 +76,13 @@ public final class LogCleaner
     }
 
     /**
-     * The offset below which the cleaner may work: the log's last stable offset. Until the log tracks
-     * transactions itself, the high watermark, further capped by the scan at the first transaction with no
-     * marker (see {@link TransactionScan#firstOpenTransactionOffset()}).
+     * The offset below which the cleaner may work: the log's last stable offset (the scan further caps it at
+     * the first transaction with no marker among the segments it reads, see
+     * {@link TransactionScan#firstOpenTransactionOffset()}).
      */
     static long lastStableOffset(final PartitionLog log)
     {
-        return log.highWatermark();
+        return log.lastStableOffset();
     }
 
     /**

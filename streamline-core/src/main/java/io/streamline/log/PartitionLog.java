@@ -1784,6 +1784,7 @@ public final class PartitionLog implements AutoCloseable
                 dir.region(old.baseOffset, SegmentDescriptor.DATA_SUFFIX).delete();
                 dir.region(old.baseOffset, SegmentDescriptor.OFFSET_INDEX_SUFFIX).delete();
                 dir.region(old.baseOffset, SegmentDescriptor.TIME_INDEX_SUFFIX).delete();
+                dir.deleteFile(AbortedTxnIndex.fileName(old.baseOffset));
             }
             else
             {

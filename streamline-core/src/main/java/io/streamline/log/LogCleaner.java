@@ -159,7 +159,7 @@ public final class LogCleaner
         return total == 0 ? 0.0 : (double)dirty / total;
     }
 
-    private long pass(final PartitionLog log, final CompactionConfig policy, final boolean force)
+    private synchronized long pass(final PartitionLog log, final CompactionConfig policy, final boolean force)
     {
         if (log.isClosed())
         {

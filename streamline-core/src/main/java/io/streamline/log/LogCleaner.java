@@ -385,7 +385,6 @@ public final class LogCleaner
         release(dir, out);
         region.setLength(end);
         region.forceAll();
-        SegmentSwap.commit(dir, base);
         final boolean empty = end == HEADER_LENGTH;
         if (!log.installCleanedSegment(segment, size, empty))
         {

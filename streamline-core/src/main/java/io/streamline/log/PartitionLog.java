@@ -1737,8 +1737,8 @@ public final class PartitionLog implements AutoCloseable
     }
 
     /**
-     * Replace sealed segment {@code old} by the cleaned copy the cleaner committed as {@code <base>.swap}
-     * (see {@link SegmentSwap}). Readers holding the old segment's mapping keep reading it until they
+     * Replace sealed segment {@code old} by the cleaned copy the cleaner wrote and forced as
+     * {@code <base>.cleaned}: commit it ({@code .swap}) and install it (see {@link SegmentSwap}). Readers holding the old segment's mapping keep reading it until they
      * release it; new readers see the new segment. A cleaned copy without batches is installed and then
      * deleted (if it was the first segment, the log start offset moves to the next segment).
      *
@@ -1767,6 +1767,9 @@ public final class PartitionLog implements AutoCloseable
                 SegmentSwap.discard(dir, old.baseOffset);
                 return false;
             }
+            // Committed under the lock, so retention or truncation cannot remove the segment between the
+            // check above and the commit (a committed copy is installed by recovery after a crash).
+            SegmentSwap.commit(dir, old.baseOffset);
             SegmentSwap.install(dir, old.baseOffset);
             if (empty)
             {

@@ -5,10 +5,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The on-disk protocol by which the log cleaner replaces a sealed segment with its cleaned copy, so that a
- * crash at any point leaves either the old or the new segment, never a mix (ADR 0008):
+ * crash at any point leaves either the old or the new segment, never a mix (ADR 0010):
  * <ol>
  *   <li>the cleaned copy is written as {@code <base>.cleaned} and forced;</li>
- *   <li>it is renamed to {@code <base>.swap} and the directory forced: from here the new segment is committed;</li>
+ *   <li>under the log's write lock, once the old segment is known to be still in the log, it is renamed to
+ *       {@code <base>.swap} and the directory forced: from here the new segment is committed;</li>
  *   <li>the old segment's indexes are deleted and {@code <base>.swap} is renamed over {@code <base>.strm}
  *       (an atomic replace); the indexes are rebuilt from the new data when it is first used.</li>
  * </ol>

@@ -9,6 +9,7 @@ import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 
 import static io.streamline.log.SegmentDescriptor.HEADER_LENGTH;
 
@@ -29,7 +30,7 @@ final class TransactionScan
     private final Long2LongHashMap lastBatchOfProducer = new Long2LongHashMap(NONE);
     private final Long2LongHashMap openFirstOffset = new Long2LongHashMap(NONE);
     private final Long2LongHashMap openLiveBatches = new Long2LongHashMap(NONE);
-    private final java.util.HashMap<Long, LongArrayList> openBatches = new java.util.HashMap<>();
+    private final HashMap<Long, LongArrayList> openBatches = new HashMap<>();
     private final RecordBatch batch = new RecordBatch();
     private final RecordReader reader = new RecordReader();
 
@@ -140,7 +141,10 @@ final class TransactionScan
         return lastBatchOfProducer.get(producerId) == baseOffset;
     }
 
-    /** @return a reusable record reader for the cleaner's thread. */
+    /**
+     * @param controlBatch a control batch.
+     * @return its first record (a view reused by the next call), or null if it has none.
+     */
     Record firstRecord(final RecordBatch controlBatch)
     {
         reader.wrap(controlBatch);

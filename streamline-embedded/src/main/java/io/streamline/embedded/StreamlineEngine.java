@@ -9,6 +9,7 @@ import io.streamline.group.ThreadingMode;
 import io.streamline.txn.TransactionConfig;
 import io.streamline.txn.TransactionCoordinator;
 import io.streamline.log.CleanerConfig;
+import io.streamline.log.CompactionConfig;
 import io.streamline.log.CompactionStats;
 import io.streamline.log.FsyncPolicy;
 import io.streamline.log.LogCleaner;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -491,7 +493,7 @@ public final class StreamlineEngine implements AutoCloseable
         {
             return 0;
         }
-        final io.streamline.log.CompactionConfig policy = TopicConfigs.toCompactionConfig(topic.configOverrides(), topics.defaults());
+        final CompactionConfig policy = TopicConfigs.toCompactionConfig(topic.configOverrides(), topics.defaults());
         int work = 0;
         for (final PartitionLog log : topic.partitions())
         {
@@ -650,7 +652,7 @@ public final class StreamlineEngine implements AutoCloseable
          */
         public Builder logCleaner(final CleanerConfig config)
         {
-            this.cleanerConfig = java.util.Objects.requireNonNull(config, "config");
+            this.cleanerConfig = Objects.requireNonNull(config, "config");
             return this;
         }
 

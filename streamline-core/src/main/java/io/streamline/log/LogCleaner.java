@@ -261,7 +261,7 @@ public final class LogCleaner
         return newest == RecordBatchDescriptor.NO_TIMESTAMP || now - newest >= minLagMs;
     }
 
-    private static boolean due(
+    private boolean due(
         final Segment[] segments, final int limit, final long firstDirty, final long now, final CompactionConfig policy)
     {
         final double ratio = dirtyRatio(segments, limit, firstDirty);
@@ -278,10 +278,33 @@ public final class LogCleaner
             if (segments[i + 1].baseOffset > firstDirty)
             {
                 return policy.maxCompactionLagMs() != Long.MAX_VALUE &&
-                    now - segments[i].createdTimeMs() >= policy.maxCompactionLagMs();
+                    now - firstTimestamp(segments[i]) >= policy.maxCompactionLagMs();
             }
         }
         return false;
+    }
+
+    /** @return the first batch's largest timestamp (Kafka measures the compaction lag from it), or now if unknown. */
+    private long firstTimestamp(final Segment segment)
+    {
+        final Mapping m = segment.acquire();
+        if (m == null)
+        {
+            return clock.time();
+        }
+        try
+        {
+            if (segment.size() < HEADER_LENGTH + RecordBatchDescriptor.BATCH_OVERHEAD)
+            {
+                return clock.time();
+            }
+            final long timestamp = m.data.getLong(HEADER_LENGTH + RecordBatchDescriptor.MAX_TIMESTAMP_OFFSET);
+            return timestamp == RecordBatchDescriptor.NO_TIMESTAMP ? clock.time() : timestamp;
+        }
+        finally
+        {
+            m.release();
+        }
     }
 
     /**

@@ -61,7 +61,7 @@ class LogCleanerModelTest
     @Provide
     Arbitrary<List<Op>> ops()
     {
-        final Arbitrary<int[]> keys = Arbitraries.integers().between(0, 12).array(int[].class).ofMinSize(1).ofMaxSize(4);
+        final Arbitrary<int[]> keys = Arbitraries.integers().between(0, 24).array(int[].class).ofMinSize(1).ofMaxSize(4);
         final Arbitrary<boolean[]> tombstones = Arbitraries.integers().between(0, 5).map(i -> i == 0)
             .array(boolean[].class).ofSize(4);
         final Arbitrary<Op> write = Combinators.combine(keys, tombstones,
@@ -105,12 +105,24 @@ class LogCleanerModelTest
         run(ops, LogStore.builder().inMemory());
     }
 
+    /** A map of 16 slots holds 14 keys: passes stop where it fills, and the next continues from there. */
+    @Property(tries = 150)
+    void memoryLogWithASmallOffsetMapMatchesTheModel(@ForAll("ops") final List<Op> ops)
+    {
+        run(ops, LogStore.builder().inMemory(), 16);
+    }
+
     private static void run(final List<Op> ops, final LogStore.Builder builder)
+    {
+        run(ops, builder, 1024);
+    }
+
+    private static void run(final List<Op> ops, final LogStore.Builder builder, final int mapSlots)
     {
         final AtomicLong now = new AtomicLong(1_000_000);
         final LogConfig config = LogConfig.builder().segmentBytes(600).indexIntervalBytes(100).retentionMs(-1).build();
         final CompactionConfig policy = new CompactionConfig(0, Long.MAX_VALUE, 0.5, DELETE_RETENTION_MS);
-        final LogCleaner cleaner = new LogCleaner(now::get, new CleanerConfig(Long.MAX_VALUE, 1024, 1, true));
+        final LogCleaner cleaner = new LogCleaner(now::get, new CleanerConfig(Long.MAX_VALUE, mapSlots, 1, true));
         final CompactionModel model = new CompactionModel();
         LogStore store = builder.clock(now::get).build();
         PartitionLog log = store.openLog("compacted-0", config);

@@ -2,8 +2,11 @@ package io.streamline.coordinator;
 
 import org.agrona.DeadlineTimerWheel;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -29,6 +32,7 @@ public final class CoordinatorTimer<K>
     private final Map<K, Long> idsByKey = new HashMap<>();
     private final Map<Long, K> keysById = new HashMap<>();
     private final Map<Long, CoordinatorOperation<?, K, ?>> tasksById = new HashMap<>();
+    private final Set<K> firing = new HashSet<>();
     private long earliestDeadline = Long.MAX_VALUE;
 
     public CoordinatorTimer(final long startMs)
@@ -50,6 +54,7 @@ public final class CoordinatorTimer<K>
     /** Cancel the timer {@code key}, if set. */
     public void cancel(final K key)
     {
+        firing.remove(key);
         final Long id = idsByKey.remove(key);
         if (id != null)
         {
@@ -105,28 +110,48 @@ public final class CoordinatorTimer<K>
             wheel.currentTickTime(nowMs - span);
         }
         int count = 0;
-        final java.util.ArrayList<Long> due = new java.util.ArrayList<>();
+        // Resolve each expired timer to its key and task as the wheel hands it over, before any action runs: an
+        // action that sets a timer may get the wheel slot, and so the id, of a timer expired in this same poll.
+        final ArrayList<K> dueKeys = new ArrayList<>();
+        final ArrayList<CoordinatorOperation<?, K, ?>> dueTasks = new ArrayList<>();
         // Each poll visits the current tick's slot, then moves to the next tick if that one has begun: done
         // when a poll neither expires anything nor moves on (the tick of nowMs has been visited).
         while (wheel.timerCount() > 0)
         {
             final long tickBefore = wheel.currentTickTime();
-            final int found = wheel.poll(nowMs, (timeUnit, now, timerId) -> due.add(timerId), EXPIRY_LIMIT);
+            final int found = wheel.poll(nowMs, (timeUnit, now, timerId) ->
+            {
+                final K key = keysById.remove(timerId);
+                final CoordinatorOperation<?, K, ?> task = tasksById.remove(timerId);
+                if (key != null)
+                {
+                    idsByKey.remove(key);
+                    dueKeys.add(key);
+                    dueTasks.add(task);
+                }
+                return true;
+            }, EXPIRY_LIMIT);
             if (found == 0 && wheel.currentTickTime() == tickBefore)
             {
                 break;
             }
         }
-        for (final long id : due)
+        firing.addAll(dueKeys);
+        try
         {
-            final K key = keysById.remove(id);
-            final CoordinatorOperation<?, K, ?> task = tasksById.remove(id);
-            if (key != null)
+            for (int i = 0; i < dueKeys.size(); i++)
             {
-                idsByKey.remove(key);
-                count++;
-                expired.accept(key, task);
+                // An earlier action of this poll may have cancelled or moved this key: then it does not fire.
+                if (firing.remove(dueKeys.get(i)))
+                {
+                    count++;
+                    expired.accept(dueKeys.get(i), dueTasks.get(i));
+                }
             }
+        }
+        finally
+        {
+            firing.clear();
         }
         earliestDeadline = Long.MAX_VALUE;
         wheel.forEach((deadline, timerId) -> earliestDeadline = Math.min(earliestDeadline, deadline));

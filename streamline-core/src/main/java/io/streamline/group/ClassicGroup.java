@@ -8,11 +8,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,7 +21,8 @@ import java.util.Set;
  * nobody else sees), freezes it into a {@link GroupMetadataRecord}, and replaying that record installs it;
  * so a handler never changes the state it reads. Every mutator throws on a frozen value.
  * <p>
- * Members are kept in join order, which makes leader succession and protocol tie-breaks deterministic.
+ * Members are kept in join order, which makes leader succession and protocol tie-breaks deterministic. The
+ * protocol rules (support, selection, subscribed topics) are {@link ClassicGroupProtocols}.
  */
 final class ClassicGroup
 {
@@ -322,73 +321,13 @@ final class ClassicGroup
      */
     boolean supportsProtocols(final String memberProtocolType, final List<JoinGroup.Protocol> protocols)
     {
-        if (state == ClassicGroupState.EMPTY)
-        {
-            return !memberProtocolType.isEmpty() && !protocols.isEmpty();
-        }
-        if (!memberProtocolType.equals(protocolType))
-        {
-            return false;
-        }
-        for (final JoinGroup.Protocol protocol : protocols)
-        {
-            if (supportedByAll(protocol.name()))
-            {
-                return true;
-            }
-        }
-        return false;
+        return ClassicGroupProtocols.supports(members.values(), state == ClassicGroupState.EMPTY, protocolType, memberProtocolType, protocols);
     }
 
-    private boolean supportedByAll(final String name)
-    {
-        for (final ClassicGroupMember member : members.values())
-        {
-            if (!member.supports(name))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Kafka's protocol selection: among the protocols every member supports, each member votes for its
-     * most preferred; the most votes win. A tie goes to the protocol that got its first vote earliest,
-     * members taken in join order.
-     *
-     * @return the protocol for the next generation.
-     */
+    /** @return the protocol for the next generation ({@link ClassicGroupProtocols#select}). */
     String selectProtocol()
     {
-        if (members.isEmpty())
-        {
-            throw new IllegalStateException("cannot select a protocol for empty group " + groupId);
-        }
-        final Set<String> candidates = new HashSet<>();
-        for (final JoinGroup.Protocol protocol : members.values().iterator().next().protocols())
-        {
-            if (supportedByAll(protocol.name()))
-            {
-                candidates.add(protocol.name());
-            }
-        }
-        final Map<String, Integer> votes = new LinkedHashMap<>();
-        for (final ClassicGroupMember member : members.values())
-        {
-            votes.merge(member.vote(candidates), 1, Integer::sum);
-        }
-        String best = null;
-        int bestVotes = 0;
-        for (final Map.Entry<String, Integer> e : votes.entrySet())
-        {
-            if (e.getValue() > bestVotes)
-            {
-                best = e.getKey();
-                bestVotes = e.getValue();
-            }
-        }
-        return best;
+        return ClassicGroupProtocols.select(groupId, members.values());
     }
 
     /**
@@ -431,31 +370,7 @@ final class ClassicGroup
     /** @return the union of the members' subscribed topics, or null if the coordinator cannot know it. */
     Set<String> computeSubscribedTopics()
     {
-        if (!usesConsumerProtocol())
-        {
-            return null;
-        }
-        if (members.isEmpty())
-        {
-            return Set.of();
-        }
-        if (protocolName == null)
-        {
-            return null;
-        }
-        final Set<String> topics = new HashSet<>();
-        for (final ClassicGroupMember member : members.values())
-        {
-            final List<String> subscribed = ConsumerProtocolSubscription.topics(member.metadata(protocolName));
-            if (subscribed == null)
-            {
-                LOG.warn("group {}: cannot read the subscription of member {} ({}): its subscribed topics are unknown",
-                    groupId, member.memberId(), protocolName);
-                return null;
-            }
-            topics.addAll(subscribed);
-        }
-        return Set.copyOf(topics);
+        return ClassicGroupProtocols.subscribedTopics(groupId, usesConsumerProtocol(), protocolName, members.values());
     }
 
     /** @return the members as the leader's JoinGroup response lists them. */

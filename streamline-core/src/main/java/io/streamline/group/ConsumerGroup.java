@@ -47,6 +47,19 @@ record ConsumerGroup(String groupId, int groupEpoch, int assignmentEpoch, String
         return members.get(memberId);
     }
 
+    /** @return the static member with this {@code group.instance.id}, or null. */
+    ConsumerGroupMember staticMember(final String instanceId)
+    {
+        for (final ConsumerGroupMember member : members.values())
+        {
+            if (instanceId.equals(member.instanceId()))
+            {
+                return member;
+            }
+        }
+        return null;
+    }
+
     /** @return the member's target partitions (empty if none). */
     Map<String, Set<Integer>> target(final String memberId)
     {
@@ -55,7 +68,8 @@ record ConsumerGroup(String groupId, int groupEpoch, int assignmentEpoch, String
 
     /**
      * @return Empty without members; Assigning while the target is behind the group epoch; Reconciling while a
-     *         member is not at the target's epoch or still gives partitions up; else Stable.
+     *         member (other than a static member away for a while) is not at the target's epoch or still gives
+     *         partitions up; else Stable.
      */
     String state()
     {
@@ -69,7 +83,7 @@ record ConsumerGroup(String groupId, int groupEpoch, int assignmentEpoch, String
         }
         for (final ConsumerGroupMember member : members.values())
         {
-            if (member.memberEpoch() != assignmentEpoch || member.isRevoking())
+            if (!member.isTemporarilyAway() && (member.memberEpoch() != assignmentEpoch || member.isRevoking()))
             {
                 return "Reconciling";
             }
@@ -108,6 +122,25 @@ record ConsumerGroup(String groupId, int groupEpoch, int assignmentEpoch, String
         next.remove(memberId);
         final Map<String, Map<String, Set<Integer>>> targets = new TreeMap<>(targetAssignment);
         targets.remove(memberId);
+        return new ConsumerGroup(groupId, groupEpoch, assignmentEpoch, assignor, subscribedTopics, next, targets);
+    }
+
+    /**
+     * @return the group with {@code replacement} in the place of member {@code oldMemberId}, taking over its target
+     *         (a static member's new instance; the group epoch stays, so nobody else rebalances).
+     */
+    ConsumerGroup withMemberReplaced(final String oldMemberId, final ConsumerGroupMember replacement)
+    {
+        final Map<String, Set<Integer>> target = target(oldMemberId);
+        final Map<String, ConsumerGroupMember> next = new TreeMap<>(members);
+        next.remove(oldMemberId);
+        next.put(replacement.memberId(), replacement);
+        final Map<String, Map<String, Set<Integer>>> targets = new TreeMap<>(targetAssignment);
+        targets.remove(oldMemberId);
+        if (targetAssignment.containsKey(oldMemberId))
+        {
+            targets.put(replacement.memberId(), target);
+        }
         return new ConsumerGroup(groupId, groupEpoch, assignmentEpoch, assignor, subscribedTopics, next, targets);
     }
 

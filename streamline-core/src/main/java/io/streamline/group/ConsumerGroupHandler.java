@@ -79,6 +79,10 @@ final class ConsumerGroupHandler
         {
             return "MemberEpoch " + request.memberEpoch() + " is invalid";
         }
+        if (request.memberEpoch() == ConsumerGroupHeartbeat.STATIC_LEAVE_EPOCH && request.instanceId() == null)
+        {
+            return "InstanceId can't be null";
+        }
         if (request.memberEpoch() == ConsumerGroupHeartbeat.JOIN_EPOCH)
         {
             if (request.rebalanceTimeoutMs() == -1)
@@ -121,7 +125,27 @@ final class ConsumerGroupHandler
         ConsumerGroup group = current;
         ConsumerGroupMember member = group == null ? null : group.member(memberId);
         boolean bump = false;
-        if (request.memberEpoch() == ConsumerGroupHeartbeat.JOIN_EPOCH)
+        final ConsumerGroupMember existingStatic = group == null || request.instanceId() == null ? null : group.staticMember(request.instanceId());
+        if (request.instanceId() != null)
+        {
+            final ErrorCode error = staticMemberError(request, existingStatic);
+            if (error != ErrorCode.NONE)
+            {
+                return effects.respond(ConsumerGroupHeartbeat.Response.error(error, staticMemberMessage(error, request, existingStatic)));
+            }
+        }
+        if (request.memberEpoch() == ConsumerGroupHeartbeat.JOIN_EPOCH && existingStatic != null)
+        {
+            // The static member's new instance takes over its place, partitions and target; nobody else rebalances.
+            member = existingStatic.withMemberId(memberId).withAssignment(0, 0, existingStatic.assigned(), Map.of());
+            group = group.withMemberReplaced(existingStatic.memberId(), member);
+            if (!existingStatic.memberId().equals(memberId))
+            {
+                effects.cancel(CoordinatorKey.consumerSession(group.groupId(), existingStatic.memberId()));
+                effects.cancel(CoordinatorKey.revocation(group.groupId(), existingStatic.memberId()));
+            }
+        }
+        else if (request.memberEpoch() == ConsumerGroupHeartbeat.JOIN_EPOCH)
         {
             if (group == null)
             {
@@ -197,6 +221,25 @@ final class ConsumerGroupHandler
         final ConsumerGroupHeartbeat.Request request)
     {
         final String memberId = request.memberId();
+        if (request.instanceId() != null)
+        {
+            final ConsumerGroupMember existing = group == null ? null : group.staticMember(request.instanceId());
+            final ErrorCode error = staticMemberError(request, existing);
+            if (error != ErrorCode.NONE)
+            {
+                return effects.respond(ConsumerGroupHeartbeat.Response.error(error, staticMemberMessage(error, request, existing)));
+            }
+            if (request.memberEpoch() == ConsumerGroupHeartbeat.STATIC_LEAVE_EPOCH)
+            {
+                // Away for a while: it keeps its partitions (not those it was giving up) until its session expires.
+                final ConsumerGroupMember away = existing.withAssignment(ConsumerGroupHeartbeat.STATIC_LEAVE_EPOCH,
+                    existing.previousMemberEpoch(), existing.assigned(), Map.of());
+                effects.record(new ConsumerGroupRecord(group.groupId(), group.withMember(away)));
+                effects.cancel(CoordinatorKey.revocation(group.groupId(), memberId));
+                return effects.respond(new ConsumerGroupHeartbeat.Response(ErrorCode.NONE, null, memberId,
+                    ConsumerGroupHeartbeat.STATIC_LEAVE_EPOCH, config.consumerHeartbeatIntervalMs(), null));
+            }
+        }
         if (group == null || group.member(memberId) == null)
         {
             return effects.respond(ConsumerGroupHeartbeat.Response.error(ErrorCode.UNKNOWN_MEMBER_ID,
@@ -205,6 +248,37 @@ final class ConsumerGroupHandler
         remove(effects, group, memberId);
         return effects.respond(new ConsumerGroupHeartbeat.Response(ErrorCode.NONE, null, memberId, request.memberEpoch(),
             config.consumerHeartbeatIntervalMs(), null));
+    }
+
+    /**
+     * Kafka's checks of a static member's heartbeat: a join (epoch 0) may take over an instance id only if its
+     * member left with epoch -2 (else UNRELEASED_INSTANCE_ID); any other heartbeat needs a known instance id
+     * (else UNKNOWN_MEMBER_ID) held by this member id (else FENCED_INSTANCE_ID).
+     */
+    private static ErrorCode staticMemberError(final ConsumerGroupHeartbeat.Request request, final ConsumerGroupMember existing)
+    {
+        if (request.memberEpoch() == ConsumerGroupHeartbeat.JOIN_EPOCH)
+        {
+            return existing == null || existing.isTemporarilyAway() ? ErrorCode.NONE : ErrorCode.UNRELEASED_INSTANCE_ID;
+        }
+        if (existing == null)
+        {
+            return ErrorCode.UNKNOWN_MEMBER_ID;
+        }
+        return existing.memberId().equals(request.memberId()) ? ErrorCode.NONE : ErrorCode.FENCED_INSTANCE_ID;
+    }
+
+    private static String staticMemberMessage(final ErrorCode error, final ConsumerGroupHeartbeat.Request request,
+        final ConsumerGroupMember existing)
+    {
+        return switch (error)
+        {
+            case UNRELEASED_INSTANCE_ID -> "Static member " + request.memberId() + " with instance id " + request.instanceId() +
+                " cannot join the group because the instance id is owned by " + existing.memberId() + " member.";
+            case UNKNOWN_MEMBER_ID -> "Instance id " + request.instanceId() + " is unknown.";
+            default -> "Static member " + request.memberId() + " with instance id " + request.instanceId() +
+                " was fenced by member " + existing.memberId() + ".";
+        };
     }
 
     /** Remove the member: its partitions are free, the group epoch is bumped and the target recomputed. */

@@ -54,6 +54,19 @@ record ConsumerGroupMember(String memberId, String instanceId, String rackId, St
             memberEpoch, previousMemberEpoch, assigned, pendingRevocation);
     }
 
+    /** @return the member under another id (a static member's new instance taking over its place). */
+    ConsumerGroupMember withMemberId(final String newMemberId)
+    {
+        return new ConsumerGroupMember(newMemberId, instanceId, rackId, clientId, clientHost, rebalanceTimeoutMs, subscribedTopics,
+            subscribedRegex, serverAssignor, memberEpoch, previousMemberEpoch, assigned, pendingRevocation);
+    }
+
+    /** @return true if it is a static member that left for a while (epoch -2): it keeps its partitions until its session ends. */
+    boolean isTemporarilyAway()
+    {
+        return memberEpoch == ConsumerGroupHeartbeat.STATIC_LEAVE_EPOCH;
+    }
+
     /** @return true if it waits for the member to give up partitions. */
     boolean isRevoking()
     {

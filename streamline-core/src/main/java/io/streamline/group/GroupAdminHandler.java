@@ -81,20 +81,11 @@ final class GroupAdminHandler
         {
             return new DescribeGroups.Group(null, ErrorCode.INVALID_GROUP_ID, DEAD.displayName(), "", "", List.of());
         }
-        final ConsumerGroup consumer = state.consumerGroup(groupId);
-        if (consumer != null)
-        {
-            final List<DescribeGroups.Member> members = new ArrayList<>();
-            for (final ConsumerGroupMember member : consumer.members().values())
-            {
-                members.add(new DescribeGroups.Member(member.memberId(), member.instanceId(), member.clientId(), member.clientHost(),
-                    ClassicGroupMember.EMPTY_BYTES, ClassicGroupMember.EMPTY_BYTES));
-            }
-            return new DescribeGroups.Group(groupId, ErrorCode.NONE, consumer.state(), ListGroups.CONSUMER_TYPE, consumer.assignor(), members);
-        }
         final ClassicGroup group = state.group(groupId);
         if (group == null)
         {
+            // Absent, or a consumer-protocol group: Kafka's DescribeGroups describes classic groups only and answers
+            // any other group as Dead (GROUP_ID_NOT_FOUND from version 6); ConsumerGroupDescribe describes those.
             return new DescribeGroups.Group(groupId, ErrorCode.NONE, DEAD.displayName(), "", "", List.of());
         }
         final boolean stable = group.isInState(STABLE);

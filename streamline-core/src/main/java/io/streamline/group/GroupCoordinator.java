@@ -60,6 +60,8 @@ public final class GroupCoordinator implements AutoCloseable
     private final GroupAdminHandler admin;
     private final ConsumerGroupHandler consumerGroups;
     private PartitionLog log;
+    /** Removes a deleted topic's committed offsets (on the coordinator's thread). */
+    private final Consumer<String> topicDeleted = this::topicDeleted;
 
     private GroupCoordinator(final TopicManager topics, final GroupConfig config, final EpochClock clock,
         final Consumer<List<GroupRecord>> recordListener)
@@ -82,6 +84,7 @@ public final class GroupCoordinator implements AutoCloseable
         }
         runtime.submit("start", now -> started(rebalance, now), code -> null);
         runtime.start();
+        topics.addDeletionListener(topicDeleted);
     }
 
     /**
@@ -103,6 +106,14 @@ public final class GroupCoordinator implements AutoCloseable
         final Consumer<List<GroupRecord>> recordListener)
     {
         return new GroupCoordinator(topics, config, clock, recordListener);
+    }
+
+    private void topicDeleted(final String name)
+    {
+        if (!name.equals(TOPIC))
+        {
+            runtime.submit("TopicDeleted", offsets.topicDeleted(name), code -> null);
+        }
     }
 
     private void load(final PartitionLog from)
@@ -182,6 +193,7 @@ public final class GroupCoordinator implements AutoCloseable
             }
         }
         consumerGroups.started(effects);
+        offsets.removeOffsetsOfMissingTopics(effects);
         effects.schedule(new CoordinatorKey(CoordinatorKey.Kind.OFFSET_RETENTION, null, null),
             now + config.offsetsRetentionCheckIntervalMs(), offsets.expireOffsets());
         return effects.respond(null);
@@ -433,6 +445,7 @@ public final class GroupCoordinator implements AutoCloseable
     @Override
     public void close()
     {
+        topics.removeDeletionListener(topicDeleted);
         runtime.close();
     }
 }

@@ -2,6 +2,7 @@ package io.streamline.group;
 
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -139,6 +140,12 @@ final class GroupCoordinatorState
     {
         final Map<String, Map<Integer, OffsetAndMetadata>> byTopic = offsets.get(groupId);
         return byTopic == null ? Map.of() : Collections.unmodifiableMap(byTopic);
+    }
+
+    /** @return the ids of the groups with committed offsets (a copy). */
+    List<String> groupsWithOffsets()
+    {
+        return List.copyOf(new TreeMap<>(offsets).keySet());
     }
 
     /** @return the committed offset, or null. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import static io.streamline.group.ClassicGroupState.COMPLETING_REBALANCE;
 import static io.streamline.group.ClassicGroupState.DEAD;
@@ -366,6 +367,62 @@ final class OffsetHandler
                 now + config.offsetsRetentionCheckIntervalMs(), expireOffsets());
             return effects.respond(null);
         };
+    }
+
+    /**
+     * Kafka's {@code onPartitionsDeleted}: a deleted topic's committed offsets are removed from every group, so a
+     * topic created later under the same name starts without them.
+     *
+     * @param topic the deleted topic.
+     * @return the operation.
+     */
+    CoordinatorOperation<Void> topicDeleted(final String topic)
+    {
+        return now ->
+        {
+            final Effects effects = new Effects(now);
+            final int removed = removeOffsets(effects, topic::equals);
+            if (removed > 0)
+            {
+                LOG.info("topic {} deleted: removed {} committed offsets", topic, removed);
+            }
+            return effects.respond(null);
+        };
+    }
+
+    /**
+     * After loading: remove the committed offsets of topics that no longer exist (deleted while the coordinator
+     * was not running, or before the removal reached the log).
+     *
+     * @param effects the start's effects.
+     */
+    void removeOffsetsOfMissingTopics(final Effects effects)
+    {
+        final int removed = removeOffsets(effects, name -> topics.topic(name) == null);
+        if (removed > 0)
+        {
+            LOG.info("removed {} committed offsets of topics that no longer exist", removed);
+        }
+    }
+
+    private int removeOffsets(final Effects effects, final Predicate<String> deleted)
+    {
+        int removed = 0;
+        for (final String groupId : state.groupsWithOffsets())
+        {
+            for (final Map.Entry<String, Map<Integer, OffsetAndMetadata>> topic : state.offsets(groupId).entrySet())
+            {
+                if (deleted.test(topic.getKey()))
+                {
+                    for (final int partition : topic.getValue().keySet())
+                    {
+                        effects.record(new OffsetCommitRecord(groupId, topic.getKey(), partition, null));
+                        removed++;
+                    }
+                }
+            }
+        }
+        return removed;
     }
 
     private enum Expiry

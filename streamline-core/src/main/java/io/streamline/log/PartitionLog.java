@@ -332,8 +332,12 @@ public final class PartitionLog implements AutoCloseable
      *
      * @param batches the batches, from position to limit; the buffer itself is not modified.
      * @return the offset given to the first batch.
+     * Control batches must each be one well-formed end-transaction marker of a transactional producer
+     * (else {@code CORRUPT_RECORD}); a marker older than its producer's epoch here is fenced.
+     *
      * @throws InvalidBatchException if a batch is malformed or too large; nothing is appended.
-     * @throws StreamlineException   {@code RECORD_LIST_TOO_LARGE} if the batches exceed {@code segment.bytes}.
+     * @throws StreamlineException   {@code RECORD_LIST_TOO_LARGE} if the batches exceed {@code segment.bytes};
+     *                               {@code INVALID_PRODUCER_EPOCH} for a fenced batch or marker.
      */
     public long append(final ByteBuffer batches)
     {
@@ -1412,12 +1416,9 @@ public final class PartitionLog implements AutoCloseable
             txnIndex.writeFrom(segmentBaseOffsets(), offset, fsync.kind() != FsyncPolicy.Kind.NEVER);
             if (hadProducerState)
             {
-                // Open transactions may have been cut: rebuild from the log (no snapshot is left).
+                // Open transactions may have been cut: rebuild from the log (no snapshot is left). Else the
+                // first reader that needs the state loads it.
                 loadProducerState();
-            }
-            else
-            {
-                firstUnstableOffset = Math.min(firstUnstableOffset, newEnd);
             }
             return newEnd;
         }

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Creates, deletes, alters and finds topics, and owns their partition logs.
@@ -47,6 +49,7 @@ public final class TopicManager implements AutoCloseable
     private final Object lock = new Object();
     private final Map<String, Topic> byName = new ConcurrentHashMap<>();
     private final Map<UUID, Topic> byId = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private TopicManager(final LogStore store, final Map<String, String> defaults, final EpochClock clock)
@@ -252,6 +255,7 @@ public final class TopicManager implements AutoCloseable
             ensureOpen();
             delete(require(name));
         }
+        deletionListeners.forEach(l -> l.accept(name));
     }
 
     /**
@@ -263,6 +267,7 @@ public final class TopicManager implements AutoCloseable
      */
     public void deleteTopic(final UUID id)
     {
+        final String name;
         synchronized (lock)
         {
             ensureOpen();
@@ -272,7 +277,24 @@ public final class TopicManager implements AutoCloseable
                 throw new StreamlineException(ErrorCode.UNKNOWN_TOPIC_ID, "Topic id " + id + " does not exist.");
             }
             delete(topic);
+            name = topic.name();
         }
+        deletionListeners.forEach(l -> l.accept(name));
+    }
+
+    /**
+     * @param listener told the name of each topic deleted from now on, on the deleting thread, after the topic
+     *                 is gone (not under the manager's lock); it must not throw.
+     */
+    public void addDeletionListener(final Consumer<String> listener)
+    {
+        deletionListeners.add(listener);
+    }
+
+    /** @param listener a listener given to {@link #addDeletionListener}; no longer told. */
+    public void removeDeletionListener(final Consumer<String> listener)
+    {
+        deletionListeners.remove(listener);
     }
 
     private void delete(final Topic topic)

@@ -221,7 +221,20 @@ public final class TransactionCoordinator implements AutoCloseable
             .producer(producerId, producerEpoch, RecordBatchDescriptor.NO_SEQUENCE);
         final int length = markerBuilder.writeEndTransactionMarker(clock.time(), commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, 0);
         markerBuffer.limit(length).position(0);
-        topic.partition(partition.partition()).append(markerBuffer);
+        try
+        {
+            topic.partition(partition.partition()).append(markerBuffer);
+        }
+        catch (final StreamlineException ex)
+        {
+            if (ex.errorCode() != ErrorCode.INVALID_PRODUCER_EPOCH)
+            {
+                throw ex;
+            }
+            // A newer epoch of the producer has written there since: this marker is superseded (Kafka drops it too).
+            LOG.warn("{}: {} marker of producer {} epoch {} superseded: {}", partition, commit ? "commit" : "abort", producerId,
+                producerEpoch, ex.getMessage());
+        }
     }
 
     /**
@@ -279,6 +292,18 @@ public final class TransactionCoordinator implements AutoCloseable
     public CompletableFuture<EndTxn.Response> endTxn(final EndTxn.Request request)
     {
         return runtime.submit("EndTxn", handler.endTxn(request), code -> new EndTxn.Response(unavailable(code)));
+    }
+
+    /**
+     * Wait for the transactional id's transaction to be complete: every marker written (for the native
+     * producer, whose commit returns once the records are committed everywhere).
+     *
+     * @param transactionalId the id.
+     * @return NONE once no transaction of the id is preparing; COORDINATOR_NOT_AVAILABLE if the coordinator closes first.
+     */
+    public CompletableFuture<EndTxn.Response> awaitCompletion(final String transactionalId)
+    {
+        return runtime.submit("AwaitCompletion", handler.awaitCompletion(transactionalId), code -> new EndTxn.Response(unavailable(code)));
     }
 
     /**

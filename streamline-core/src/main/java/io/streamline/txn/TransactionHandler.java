@@ -252,7 +252,26 @@ final class TransactionHandler
                 new TreeSet<>(), current.txnStartMs(), now);
             effects.record(TransactionRecord.of(done));
             scheduleExpiry(effects, done);
+            effects.complete(new TxnTimerKey(TxnTimerKey.Kind.AWAIT, transactionalId), new EndTxn.Response(ErrorCode.NONE));
             return effects.respond(null);
+        };
+    }
+
+    /**
+     * Answer once the transactional id's transaction is complete (markers written): at once unless it is
+     * in PrepareCommit or PrepareAbort, else parked until it completes.
+     */
+    CoordinatorOperation<EndTxn.Response, TxnTimerKey, TransactionRecord> awaitCompletion(final String transactionalId)
+    {
+        return now ->
+        {
+            final Effects<TxnTimerKey, TransactionRecord> effects = effects(now);
+            final TransactionMetadata current = state.get(transactionalId);
+            if (current != null && current.state().isPreparing())
+            {
+                return effects.park(new TxnTimerKey(TxnTimerKey.Kind.AWAIT, transactionalId));
+            }
+            return effects.respond(new EndTxn.Response(ErrorCode.NONE));
         };
     }
 

@@ -1,7 +1,7 @@
 package io.streamline.txn;
 
 /**
- * Names a timer of the transaction coordinator.
+ * Names a timer, or a parked request, of the transaction coordinator.
  *
  * @param kind            what the timer is for.
  * @param transactionalId the transactional id.
@@ -16,6 +16,8 @@ record TxnTimerKey(Kind kind, String transactionalId)
         /** Write the markers of a Prepare state and complete it. */
         COMPLETE,
         /** {@code transactional.id.expiration.ms} of an idle transactional id. */
-        EXPIRE
+        EXPIRE,
+        /** Not a timer: a native producer's request parked until its transaction is complete. */
+        AWAIT
     }
 }

@@ -180,10 +180,30 @@ class ConsumerGroupTest
         {
             ctx.createTopic("orders", 1);
             ctx.stableGroup("classic", 1);
+            final DescribeGroups.Group classicBefore = ctx.describe("classic");
             assertEquals(ErrorCode.GROUP_ID_NOT_FOUND, join(ctx, "classic", "x", "orders").error());
+            assertEquals(classicBefore, ctx.describe("classic"), "the classic group is unharmed");
+            assertNull(ctx.coordinator().state().consumerGroup("classic"));
             join(ctx, "consumer", "a", "orders");
+            final ConsumerGroup consumerBefore = ctx.coordinator().state().consumerGroup("consumer");
             assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, ctx.coordinator().joinGroup(
                 GroupCoordinatorTestContext.joinRequest("consumer", "", GroupCoordinatorTestContext.protocols("range"))).join().error());
+            assertEquals(consumerBefore, ctx.coordinator().state().consumerGroup("consumer"), "the consumer group is unharmed");
+            assertNull(ctx.group("consumer"));
+        }
+    }
+
+    @Test
+    void describeGroupsAnswersAConsumerGroupAsDeadAsKafkaDoes()
+    {
+        try (GroupCoordinatorTestContext ctx = GroupCoordinatorTestContext.inMemory())
+        {
+            ctx.createTopic("orders", 1);
+            join(ctx, "consumer", "a", "orders");
+            assertEquals(new DescribeGroups.Group("consumer", ErrorCode.NONE, "Dead", "", "", List.of()), ctx.describe("consumer"),
+                "DescribeGroups describes classic groups only; ConsumerGroupDescribe describes this one");
+            assertEquals(1, ctx.coordinator().consumerGroupDescribe(new ConsumerGroupDescribe.Request(List.of("consumer"))).join()
+                .groups().get(0).members().size());
         }
     }
 

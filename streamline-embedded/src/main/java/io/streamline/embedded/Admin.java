@@ -1,5 +1,8 @@
 package io.streamline.embedded;
 
+import io.streamline.ErrorCode;
+import io.streamline.StreamlineException;
+import io.streamline.group.OffsetFetch;
 import io.streamline.log.ActiveProducer;
 import io.streamline.log.CompactionStats;
 import io.streamline.log.PartitionLog;
@@ -9,20 +12,31 @@ import io.streamline.topic.TopicManager;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Administers an engine's topics: create, delete, describe, add partitions, configs, offsets, and
- * deleting records. Errors carry Kafka's codes ({@code TOPIC_ALREADY_EXISTS},
- * {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code INVALID_PARTITIONS}, {@code INVALID_CONFIG}, ...).
+ * deleting records; and reads consumer groups' committed offsets and lag. Errors carry Kafka's codes
+ * ({@code TOPIC_ALREADY_EXISTS}, {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code INVALID_PARTITIONS},
+ * {@code INVALID_CONFIG}, {@code INVALID_GROUP_ID}, ...).
  * Thread-safe.
  */
 public final class Admin
 {
+    /** The longest a group operation waits for the coordinator (Kafka's {@code default.api.timeout.ms}). */
+    private static final long COORDINATOR_TIMEOUT_MS = 60_000;
+    private static final Comparator<TopicPartition> PARTITION_ORDER =
+        Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
     private final StreamlineEngine engine;
 
     Admin(final StreamlineEngine engine)
@@ -202,6 +216,81 @@ public final class Admin
             result.put(tp, states);
         }
         return result;
+    }
+
+    /**
+     * A consumer group's committed offsets (Kafka's {@code Admin.listConsumerGroupOffsets}).
+     *
+     * @param groupId the group.
+     * @return each partition with a committed offset, in topic and partition order; empty for an unknown group.
+     * @throws StreamlineException {@code INVALID_GROUP_ID} for an empty id, or the coordinator's error.
+     */
+    public Map<TopicPartition, OffsetAndMetadata> listConsumerGroupOffsets(final String groupId)
+    {
+        final OffsetFetch.Response response = awaitCoordinator(
+            engine.groupCoordinator().fetchOffsets(new OffsetFetch.Request(groupId, null, false)), "fetching the offsets of group " + groupId);
+        if (response.error() != ErrorCode.NONE)
+        {
+            throw new StreamlineException(response.error(), "fetching the offsets of group " + groupId + " failed: " + response.error());
+        }
+        final Map<TopicPartition, OffsetAndMetadata> result = new TreeMap<>(PARTITION_ORDER);
+        for (final OffsetFetch.PartitionOffset p : response.partitions())
+        {
+            if (p.error() == ErrorCode.NONE && p.offset() != OffsetFetch.NO_OFFSET)
+            {
+                result.put(new TopicPartition(p.topic(), p.partition()), new OffsetAndMetadata(p.offset(), p.metadata()));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * A consumer group's lag on each partition it has committed an offset for, as
+     * {@code kafka-consumer-groups.sh --describe} computes it: the high watermark minus the committed offset.
+     * Partitions of topics that no longer exist are left out.
+     *
+     * @param groupId the group.
+     * @return the lag of each partition, in topic and partition order; empty for an unknown group.
+     * @throws StreamlineException {@code INVALID_GROUP_ID} for an empty id, or the coordinator's error.
+     */
+    public Map<TopicPartition, PartitionLag> consumerGroupLag(final String groupId)
+    {
+        final Map<TopicPartition, PartitionLag> result = new TreeMap<>(PARTITION_ORDER);
+        listConsumerGroupOffsets(groupId).forEach((tp, committed) ->
+        {
+            final Topic topic = topics().topic(tp.topic());
+            if (topic != null && tp.partition() < topic.partitionCount())
+            {
+                final long end = topic.partition(tp.partition()).highWatermark();
+                result.put(tp, new PartitionLag(committed.offset(), end, Math.max(0, end - committed.offset())));
+            }
+        });
+        return result;
+    }
+
+    private static <T> T awaitCoordinator(final CompletableFuture<T> future, final String what)
+    {
+        try
+        {
+            return future.get(COORDINATOR_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new StreamlineException(ErrorCode.REQUEST_TIMED_OUT, what + " took longer than " + COORDINATOR_TIMEOUT_MS + " ms");
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new StreamlineException(ErrorCode.REQUEST_TIMED_OUT, what + " was interrupted", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof StreamlineException cause)
+            {
+                throw cause;
+            }
+            throw new StreamlineException(ErrorCode.COORDINATOR_NOT_AVAILABLE, what + " failed: " + ex.getCause(), ex.getCause());
+        }
     }
 
     private PartitionLog log(final TopicPartition partition)

@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -1082,6 +1083,28 @@ public final class Consumer<K, V> implements AutoCloseable
         }
 
         @Override
+        public void revoke(final List<TopicPartition> revoked)
+        {
+            if (options.enableAutoCommit())
+            {
+                try
+                {
+                    final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(positions());
+                    offsets.keySet().retainAll(revoked);
+                    commitNow(offsets);
+                }
+                catch (final StreamlineException ex)
+                {
+                    // the partitions are revoked anyway; the records since the last commit may be delivered again
+                }
+            }
+            rebalanceListener.onPartitionsRevoked(revoked);
+            final List<TopicPartition> kept = new ArrayList<>(owned());
+            kept.removeAll(revoked);
+            setPartitions(kept);
+        }
+
+        @Override
         public void loseAll()
         {
             final List<TopicPartition> owned = owned();
@@ -1090,12 +1113,14 @@ public final class Consumer<K, V> implements AutoCloseable
         }
 
         @Override
-        public void assigned(final List<TopicPartition> assignment)
+        public void assigned(final List<TopicPartition> added)
         {
-            final List<TopicPartition> existing = assignment.stream()
+            final List<TopicPartition> existing = added.stream()
                 .filter(tp -> engine.topicManager().topic(tp.topic()) != null &&
                     tp.partition() < engine.topicManager().topic(tp.topic()).partitionCount()).toList();
-            setPartitions(existing);
+            final List<TopicPartition> next = new ArrayList<>(owned());
+            next.addAll(existing);
+            setPartitions(next);
             if (!existing.isEmpty())
             {
                 final Map<TopicPartition, OffsetAndMetadata> committed = committed(Set.copyOf(existing));
@@ -1107,7 +1132,7 @@ public final class Consumer<K, V> implements AutoCloseable
                     }
                 });
             }
-            rebalanceListener.onPartitionsAssigned(assignment);
+            rebalanceListener.onPartitionsAssigned(added);
         }
 
         @Override

@@ -57,13 +57,26 @@ public record ConsumerOptions(
         /** Kafka's {@code RangeAssignor}: per topic, consecutive ranges of partitions to members in id order. */
         RANGE("range"),
         /** Kafka's {@code RoundRobinAssignor}: all subscribed partitions dealt out to members in turn. */
-        ROUND_ROBIN("roundrobin");
+        ROUND_ROBIN("roundrobin"),
+        /**
+         * Kafka's {@code CooperativeStickyAssignor}: a balanced assignment that keeps each member's partitions
+         * where it can, with the cooperative protocol: a rebalance revokes only the partitions that move, and
+         * a second rebalance gives them to their new owner. The member uses the cooperative protocol only when
+         * every assignor it offers is cooperative, as Kafka's consumer does.
+         */
+        COOPERATIVE_STICKY("cooperative-sticky");
 
         private final String protocolName;
 
         Assignor(final String protocolName)
         {
             this.protocolName = protocolName;
+        }
+
+        /** @return true if the assignor supports the cooperative rebalance protocol. */
+        public boolean isCooperative()
+        {
+            return this == COOPERATIVE_STICKY;
         }
 
         /** @return the protocol name in JoinGroup, as Kafka spells it. */

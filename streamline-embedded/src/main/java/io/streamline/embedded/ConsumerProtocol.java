@@ -14,36 +14,73 @@ import java.util.TreeMap;
 /**
  * Kafka's consumer embedded protocol (protocol type {@value #PROTOCOL_TYPE}): the member metadata of JoinGroup
  * ({@code ConsumerProtocolSubscription}) and the assignment of SyncGroup ({@code ConsumerProtocolAssignment}),
- * in the non-flexible big-endian encoding every Kafka consumer reads and writes. This writes version 1 of
- * both (topics, user data, owned partitions / assigned partitions, user data) and reads versions 0 to 3,
- * ignoring the fields after the ones it needs.
+ * in the non-flexible big-endian encoding every Kafka consumer reads and writes. This writes version 2 of the
+ * subscription (topics, user data, owned partitions, generation) and version 1 of the assignment (assigned
+ * partitions, user data), and reads versions 0 to 3, ignoring the fields after the ones it needs.
  */
 final class ConsumerProtocol
 {
     /** The protocol type of consumer groups. */
     static final String PROTOCOL_TYPE = "consumer";
-    private static final short VERSION = 1;
+    private static final short SUBSCRIPTION_VERSION = 2;
+    private static final short ASSIGNMENT_VERSION = 1;
+    /** The generation of a member that has none (Kafka's {@code DEFAULT_GENERATION}). */
+    static final int NO_GENERATION = -1;
+
+    /**
+     * A member's subscription as the leader reads it.
+     *
+     * @param topics     the subscribed topics.
+     * @param owned      the partitions the member owns (empty before version 1).
+     * @param generation the generation of those partitions: the subscription's own field from version 2, else
+     *                   the 4-byte user data of Kafka's cooperative-sticky assignor, else {@link #NO_GENERATION}.
+     */
+    record Subscription(List<String> topics, List<TopicPartition> owned, int generation)
+    {
+    }
 
     private ConsumerProtocol()
     {
     }
 
     /**
-     * @param topics the subscribed topics.
-     * @param owned  the partitions the member owns now.
+     * @param topics     the subscribed topics.
+     * @param owned      the partitions the member owns now.
+     * @param generation the generation the member owns them in, or {@link #NO_GENERATION}.
+     * @param userData   the assignor's user data, or null.
      * @return the subscription bytes.
      */
-    static byte[] subscription(final List<String> topics, final List<TopicPartition> owned)
+    static byte[] subscription(final List<String> topics, final List<TopicPartition> owned, final int generation, final byte[] userData)
     {
         final List<byte[]> names = topics.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
         final Map<String, List<Integer>> ownedByTopic = byTopic(owned);
-        final ByteBuffer out = ByteBuffer.allocate(2 + 4 + names.stream().mapToInt(n -> 2 + n.length).sum() + 4 + partitionsSize(ownedByTopic));
-        out.putShort(VERSION);
+        final int userDataSize = userData == null ? 0 : userData.length;
+        final ByteBuffer out = ByteBuffer.allocate(2 + 4 + names.stream().mapToInt(n -> 2 + n.length).sum() + 4 + userDataSize +
+            partitionsSize(ownedByTopic) + 4);
+        out.putShort(SUBSCRIPTION_VERSION);
         out.putInt(names.size());
         names.forEach(n -> out.putShort((short)n.length).put(n));
-        out.putInt(-1);
+        if (userData == null)
+        {
+            out.putInt(-1);
+        }
+        else
+        {
+            out.putInt(userData.length).put(userData);
+        }
         putPartitions(out, ownedByTopic);
+        out.putInt(generation);
         return out.array();
+    }
+
+    /**
+     * @param generation a generation.
+     * @return the user data of Kafka's cooperative-sticky assignor for it (read by members of versions
+     *         that predate the subscription's generation field).
+     */
+    static byte[] generationUserData(final int generation)
+    {
+        return ByteBuffer.allocate(4).putInt(generation).array();
     }
 
     /**
@@ -54,7 +91,7 @@ final class ConsumerProtocol
     {
         final Map<String, List<Integer>> byTopic = byTopic(partitions);
         final ByteBuffer out = ByteBuffer.allocate(2 + partitionsSize(byTopic) + 4);
-        out.putShort(VERSION);
+        out.putShort(ASSIGNMENT_VERSION);
         putPartitions(out, byTopic);
         out.putInt(-1);
         return out.array();
@@ -67,17 +104,50 @@ final class ConsumerProtocol
      */
     static List<String> subscribedTopics(final byte[] metadata)
     {
+        return parseSubscription(metadata).topics();
+    }
+
+    /**
+     * @param metadata a member's subscription bytes.
+     * @return the subscription.
+     * @throws StreamlineException {@code INCONSISTENT_GROUP_PROTOCOL} if the bytes are not a subscription.
+     */
+    static Subscription parseSubscription(final byte[] metadata)
+    {
         try
         {
             final ByteBuffer in = ByteBuffer.wrap(metadata);
-            version(in);
+            final short version = version(in);
             final int count = count(in);
             final List<String> topics = new ArrayList<>(count);
             for (int i = 0; i < count; i++)
             {
                 topics.add(string(in));
             }
-            return topics;
+            if (!in.hasRemaining())
+            {
+                return new Subscription(topics, List.of(), NO_GENERATION);
+            }
+            final int userDataLength = in.getInt();
+            int generation = NO_GENERATION;
+            if (userDataLength >= 0)
+            {
+                if (userDataLength > in.remaining())
+                {
+                    throw new BufferUnderflowException();
+                }
+                if (userDataLength >= 4)
+                {
+                    generation = in.getInt(in.position());
+                }
+                in.position(in.position() + userDataLength);
+            }
+            final List<TopicPartition> owned = version >= 1 && in.hasRemaining() ? partitions(in) : List.of();
+            if (version >= 2 && in.remaining() >= 4)
+            {
+                generation = in.getInt();
+            }
+            return new Subscription(topics, owned, generation);
         }
         catch (final BufferUnderflowException ex)
         {
@@ -100,18 +170,7 @@ final class ConsumerProtocol
         {
             final ByteBuffer in = ByteBuffer.wrap(bytes);
             version(in);
-            final int topics = count(in);
-            final List<TopicPartition> result = new ArrayList<>();
-            for (int t = 0; t < topics; t++)
-            {
-                final String topic = string(in);
-                final int partitions = count(in);
-                for (int p = 0; p < partitions; p++)
-                {
-                    result.add(new TopicPartition(topic, in.getInt()));
-                }
-            }
-            return result;
+            return partitions(in);
         }
         catch (final BufferUnderflowException ex)
         {
@@ -119,13 +178,30 @@ final class ConsumerProtocol
         }
     }
 
-    private static void version(final ByteBuffer in)
+    private static short version(final ByteBuffer in)
     {
         final short version = in.getShort();
         if (version < 0)
         {
             throw new StreamlineException(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, "consumer protocol version " + version + " is negative");
         }
+        return version;
+    }
+
+    private static List<TopicPartition> partitions(final ByteBuffer in)
+    {
+        final int topics = count(in);
+        final List<TopicPartition> result = new ArrayList<>();
+        for (int t = 0; t < topics; t++)
+        {
+            final String topic = string(in);
+            final int partitions = count(in);
+            for (int p = 0; p < partitions; p++)
+            {
+                result.add(new TopicPartition(topic, in.getInt()));
+            }
+        }
+        return result;
     }
 
     private static int count(final ByteBuffer in)

@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * never blocks on a rebalance: {@link #poll} sends a request when one is due and handles the responses that
  * have arrived; the consumer calls it from its own thread, from each {@code poll}. The leader computes the
  * assignment with the group's assignor, from the members' subscriptions in Kafka's consumer protocol.
+ * <p>
+ * With the eager protocol (range, round-robin) the member revokes every partition before it rejoins. With the
+ * cooperative protocol (when every assignor offered is cooperative, as in Kafka's consumer) it keeps its
+ * partitions through the rebalance, tells the leader what it owns, and after SyncGroup revokes only the
+ * partitions the new assignment leaves out, then rejoins at once so that a second rebalance can give them to
+ * their new owner.
  */
 final class GroupMember
 {
@@ -40,11 +46,19 @@ final class GroupMember
         /** Before rejoining: commit (when auto-committing), then revoke every partition. */
         void revokeAll();
 
+        /**
+         * Commit (when auto-committing), then revoke some partitions, keeping the others.
+         *
+         * @param partitions owned partitions to give up.
+         */
+        void revoke(List<TopicPartition> partitions);
+
         /** The member lost its partitions without a chance to commit. */
         void loseAll();
 
         /**
-         * @param partitions the new assignment, once the group is stable.
+         * @param partitions the partitions added to those owned, once the group is stable (with the eager
+         *                   protocol the member owns none at that point, so this is the whole assignment).
          */
         void assigned(List<TopicPartition> partitions);
 
@@ -68,6 +82,7 @@ final class GroupMember
     private final StreamlineEngine engine;
     private final ConsumerOptions options;
     private final Host host;
+    private final boolean cooperative;
     private State state = State.UNJOINED;
     private String memberId = JoinGroup.UNKNOWN_MEMBER_ID;
     private int generation = JoinGroup.NO_GENERATION;
@@ -88,6 +103,7 @@ final class GroupMember
         this.coordinator = engine.groupCoordinator();
         this.options = options;
         this.host = host;
+        this.cooperative = options.assignors().stream().allMatch(ConsumerOptions.Assignor::isCooperative);
     }
 
     /** @return true when the member has an assignment of the current generation. */
@@ -186,16 +202,30 @@ final class GroupMember
 
     private void sendJoin()
     {
-        if (ownsPartitions)
+        joinedSubscription = List.copyOf(host.subscription());
+        if (ownsPartitions && !cooperative)
         {
             ownsPartitions = false;
             host.revokeAll();
         }
+        else if (ownsPartitions)
+        {
+            final List<TopicPartition> unsubscribed = host.owned().stream().filter(tp -> !joinedSubscription.contains(tp.topic())).toList();
+            if (!unsubscribed.isEmpty())
+            {
+                host.revoke(unsubscribed);
+            }
+        }
         rejoinNeeded = false;
-        joinedSubscription = List.copyOf(host.subscription());
-        final byte[] metadata = ConsumerProtocol.subscription(joinedSubscription, List.of());
+        final List<TopicPartition> owned = cooperative && ownsPartitions ? host.owned() : List.of();
+        final int ownedGeneration = owned.isEmpty() ? ConsumerProtocol.NO_GENERATION : generation;
         final List<JoinGroup.Protocol> protocols = new ArrayList<>();
-        options.assignors().forEach(a -> protocols.add(new JoinGroup.Protocol(a.protocolName(), metadata)));
+        for (final ConsumerOptions.Assignor assignor : options.assignors())
+        {
+            final byte[] userData = assignor.isCooperative() ? ConsumerProtocol.generationUserData(ownedGeneration) : null;
+            protocols.add(new JoinGroup.Protocol(assignor.protocolName(),
+                ConsumerProtocol.subscription(joinedSubscription, owned, ownedGeneration, userData)));
+        }
         state = State.JOINING;
         join = watch(coordinator.joinGroup(new JoinGroup.Request(options.groupId(), (int)options.sessionTimeout().toMillis(),
             (int)options.rebalanceTimeout().toMillis(), memberId, options.groupInstanceId(), ConsumerProtocol.PROTOCOL_TYPE,
@@ -225,7 +255,8 @@ final class GroupMember
                 sendJoin();
             }
             case UNKNOWN_MEMBER_ID -> retryJoin(true, nowNs);
-            case ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS -> retryJoin(false, nowNs);
+            case ILLEGAL_GENERATION -> retryJoin(false, nowNs);
+            case REBALANCE_IN_PROGRESS -> rejoinNow(nowNs);
             case COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, REQUEST_TIMED_OUT ->
                 retryLater(nowNs);
             default ->
@@ -245,11 +276,20 @@ final class GroupMember
             {
                 state = State.STABLE;
                 nextHeartbeatNs = nowNs + options.heartbeatInterval().toNanos();
+                final List<TopicPartition> assignment = ConsumerProtocol.assignedPartitions(response.assignment());
+                final List<TopicPartition> owned = ownsPartitions ? host.owned() : List.of();
+                final List<TopicPartition> revoked = owned.stream().filter(tp -> !assignment.contains(tp)).toList();
+                if (!revoked.isEmpty())
+                {
+                    host.revoke(revoked);
+                    rejoinNeeded = true;
+                }
                 ownsPartitions = true;
-                host.assigned(ConsumerProtocol.assignedPartitions(response.assignment()));
+                host.assigned(assignment.stream().filter(tp -> !owned.contains(tp)).toList());
             }
             case UNKNOWN_MEMBER_ID -> retryJoin(true, nowNs);
-            case ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS -> retryJoin(false, nowNs);
+            case ILLEGAL_GENERATION -> retryJoin(false, nowNs);
+            case REBALANCE_IN_PROGRESS -> rejoinNow(nowNs);
             case COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, REQUEST_TIMED_OUT ->
                 retryLater(nowNs);
             default ->
@@ -281,13 +321,25 @@ final class GroupMember
         }
     }
 
+    /** The member id (or only the generation) is no longer valid: partitions still owned are lost. */
     private void retryJoin(final boolean resetMemberId, final long nowNs)
     {
+        if (ownsPartitions)
+        {
+            ownsPartitions = false;
+            host.loseAll();
+        }
         if (resetMemberId)
         {
             memberId = JoinGroup.UNKNOWN_MEMBER_ID;
-            generation = JoinGroup.NO_GENERATION;
         }
+        generation = JoinGroup.NO_GENERATION;
+        state = State.UNJOINED;
+        nextRequestNs = nowNs;
+    }
+
+    private void rejoinNow(final long nowNs)
+    {
         state = State.UNJOINED;
         nextRequestNs = nowNs;
     }
@@ -347,13 +399,13 @@ final class GroupMember
             .filter(a -> a.protocolName().equals(response.protocolName())).findFirst()
             .orElseThrow(() -> new StreamlineException(ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
                 "the group chose assignor " + response.protocolName() + ", which this member did not offer"));
-        final Map<String, List<String>> subscriptions = new LinkedHashMap<>();
+        final Map<String, ConsumerProtocol.Subscription> subscriptions = new LinkedHashMap<>();
         final List<String> allTopics = new ArrayList<>();
         for (final JoinGroup.Member member : response.members())
         {
-            final List<String> topics = ConsumerProtocol.subscribedTopics(member.metadata());
-            subscriptions.put(member.memberId(), topics);
-            topics.stream().filter(t -> !allTopics.contains(t)).forEach(allTopics::add);
+            final ConsumerProtocol.Subscription subscription = ConsumerProtocol.parseSubscription(member.metadata());
+            subscriptions.put(member.memberId(), subscription);
+            subscription.topics().stream().filter(t -> !allTopics.contains(t)).forEach(allTopics::add);
         }
         final Map<String, Integer> counts = partitionCounts(allTopics);
         assignedTopicPartitions = counts;

@@ -8,9 +8,10 @@ import java.util.TreeSet;
 import java.util.function.ToIntFunction;
 
 /**
- * The leader's side of the eager assignors, computing what Kafka's {@code RangeAssignor} and
+ * The leader's side of the assignors. The eager ones compute what Kafka's {@code RangeAssignor} and
  * {@code RoundRobinAssignor} compute for the same members and partitions: members are ordered by member id,
- * topics by name; topics without partitions (unknown to the engine) are left out.
+ * topics by name; topics without partitions (unknown to the engine) are left out. The cooperative-sticky one
+ * is {@link CooperativeStickyAssignor}.
  */
 final class PartitionAssignors
 {
@@ -20,13 +21,19 @@ final class PartitionAssignors
 
     /**
      * @param assignor      the group's assignor.
-     * @param subscriptions each member's subscribed topics, by member id.
+     * @param subscribed    each member's subscription, by member id.
      * @param partitions    the partition count of a topic, 0 if it does not exist.
      * @return each member's partitions, by member id (every member present).
      */
     static Map<String, List<TopicPartition>> assign(final ConsumerOptions.Assignor assignor,
-        final Map<String, List<String>> subscriptions, final ToIntFunction<String> partitions)
+        final Map<String, ConsumerProtocol.Subscription> subscribed, final ToIntFunction<String> partitions)
     {
+        if (assignor == ConsumerOptions.Assignor.COOPERATIVE_STICKY)
+        {
+            return CooperativeStickyAssignor.assign(subscribed, partitions);
+        }
+        final Map<String, List<String>> subscriptions = new TreeMap<>();
+        subscribed.forEach((member, s) -> subscriptions.put(member, s.topics()));
         final Map<String, List<TopicPartition>> result = new TreeMap<>();
         subscriptions.keySet().forEach(m -> result.put(m, new ArrayList<>()));
         final Map<String, List<String>> membersByTopic = new TreeMap<>();

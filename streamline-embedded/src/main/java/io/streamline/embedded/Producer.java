@@ -2,6 +2,7 @@ package io.streamline.embedded;
 
 import io.streamline.ErrorCode;
 import io.streamline.StreamlineException;
+import io.streamline.group.OffsetCommit;
 import io.streamline.log.AppendResult;
 import io.streamline.log.PartitionLog;
 import io.streamline.record.CompressionType;
@@ -10,6 +11,11 @@ import io.streamline.record.RecordBatchDescriptor;
 import io.streamline.record.RecordHeaders;
 import io.streamline.topic.KeyPartitioner;
 import io.streamline.topic.Topic;
+import io.streamline.txn.AddPartitionsToTxn;
+import io.streamline.txn.EndTxn;
+import io.streamline.txn.InitProducerId;
+import io.streamline.txn.TransactionCoordinator;
+import io.streamline.txn.TxnPartition;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -18,7 +24,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,6 +48,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * Partitioning is Kafka's: an explicit partition, else murmur2 of the serialized key, else a sticky
  * partition per topic that changes each time a batch is closed. Idempotence is on by default, as in
  * Kafka: batches carry the producer's id and per-partition sequences, so a batch is never stored twice.
+ * <p>
+ * Transactions, with a {@code transactionalId} in the {@link ProducerOptions} and Kafka's producer semantics:
+ * {@link #initTransactions()} once (it fences older producers of the id and aborts their open transaction),
+ * then {@link #beginTransaction()}, sends, optionally {@link #sendOffsetsToTransaction}, and
+ * {@link #commitTransaction()} or {@link #abortTransaction()}. A partition joins the transaction before its first
+ * batch is appended. A failed send makes the transaction abortable (commit throws, abort recovers); a
+ * {@link ProducerFencedException} is fatal. Commit and abort return once every partition has its marker.
  * <p>
  * Thread-safe: any number of threads may send at once. Close it when done.
  *
@@ -57,7 +76,14 @@ public final class Producer<K, V> implements AutoCloseable
     private final List<Batch> inFlight = new ArrayList<>();
     private final Map<String, Integer> sticky = new HashMap<>();
     private final Thread sender;
-    private final long producerId;
+    private final String transactionalId;
+    private final Object txnLock = new Object();
+    private final Set<PartitionLog> added = ConcurrentHashMap.newKeySet();
+    private volatile long producerId;
+    private volatile short epoch;
+    private volatile TxnState txnState = TxnState.UNINITIALIZED;
+    private volatile StreamlineException txnError;
+    private volatile boolean offsetsAdded;
     private final Map<PartitionLog, Integer> nextSequence = new HashMap<>();
     private long bufferedBytes;
     private volatile boolean closing;
@@ -72,7 +98,8 @@ public final class Producer<K, V> implements AutoCloseable
         this.valueSerializer = valueSerializer;
         this.options = options;
         this.lingerNanos = options.linger().toNanos();
-        this.producerId = options.idempotence() ? engine.newProducerId() : RecordBatchDescriptor.NO_PRODUCER_ID;
+        this.transactionalId = options.transactionalId();
+        this.producerId = options.idempotence() && transactionalId == null ? engine.newProducerId() : RecordBatchDescriptor.NO_PRODUCER_ID;
         this.sender = new Thread(this::runSender, "streamline-producer-sender");
         sender.setDaemon(true);
         sender.start();
@@ -109,6 +136,19 @@ public final class Producer<K, V> implements AutoCloseable
         }
         engine.ensureOpen();
         final CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
+        if (transactionalId != null)
+        {
+            final TxnState state = txnState;
+            if (state == TxnState.FATAL_ERROR || state == TxnState.ABORTABLE_ERROR)
+            {
+                future.completeExceptionally(txnError);
+                return future;
+            }
+            if (state != TxnState.IN_TRANSACTION)
+            {
+                throw new IllegalStateException("Cannot call send in state " + state + ": a transactional producer sends within a transaction");
+            }
+        }
         try
         {
             final Topic topic = engine.topicOrCreate(record.topic());
@@ -369,7 +409,12 @@ public final class Producer<K, V> implements AutoCloseable
         final int sequence = producerId < 0 ? RecordBatchDescriptor.NO_SEQUENCE : nextSequence.getOrDefault(batch.log, 0);
         try
         {
-            if (producerId >= 0)
+            if (transactionalId != null)
+            {
+                joinTransaction(batch);
+                batch.builder.producer(producerId, epoch, sequence).transactional(true);
+            }
+            else if (producerId >= 0)
             {
                 batch.builder.producer(producerId, (short)0, sequence);
             }
@@ -406,10 +451,318 @@ public final class Producer<K, V> implements AutoCloseable
                     p.future.completeExceptionally(error);
                 }
             }
+            if (transactionalId != null)
+            {
+                failTransaction(error);
+            }
         }
         finally
         {
             batch.done.complete(null);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Transactions.
+
+    /** Sender thread: the batch's partition joins the transaction before its first batch is appended. */
+    private void joinTransaction(final Batch batch)
+    {
+        if (added.contains(batch.log))
+        {
+            return;
+        }
+        final AddPartitionsToTxn.Request request = new AddPartitionsToTxn.Request(transactionalId, producerId, epoch,
+            List.of(new TxnPartition(batch.topic, batch.partition)), false);
+        final ErrorCode error = retrying("AddPartitionsToTxn", () -> coordinator().addPartitions(request)
+            .thenApply(AddPartitionsToTxn.Response::firstError));
+        if (error != ErrorCode.NONE)
+        {
+            throw transactionError(error, "adding " + batch.topic + "-" + batch.partition + " to transaction " + transactionalId);
+        }
+        added.add(batch.log);
+    }
+
+    private TransactionCoordinator coordinator()
+    {
+        return engine.transactionCoordinator();
+    }
+
+    /** Call the coordinator until it answers with something else than CONCURRENT_TRANSACTIONS, for at most {@code max.block.ms}. */
+    private <T> T retrying(final String what, final Supplier<CompletableFuture<T>> call)
+    {
+        final long deadline = System.nanoTime() + options.maxBlock().toNanos();
+        while (true)
+        {
+            final T answer = await(what, call.get(), deadline);
+            final ErrorCode error = answer instanceof ErrorCode code ? code :
+                answer instanceof InitProducerId.Response init ? init.error() :
+                answer instanceof EndTxn.Response end ? end.error() : ErrorCode.NONE;
+            if (error != ErrorCode.CONCURRENT_TRANSACTIONS && error != ErrorCode.COORDINATOR_NOT_AVAILABLE || System.nanoTime() >= deadline)
+            {
+                return answer;
+            }
+            try
+            {
+                Thread.sleep(5); // The previous transaction of the id is writing its markers.
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new StreamlineException(ErrorCode.REQUEST_TIMED_OUT, what + " interrupted");
+            }
+        }
+    }
+
+    private <T> T await(final String what, final CompletableFuture<T> future, final long deadlineNanos)
+    {
+        try
+        {
+            return future.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new StreamlineException(ErrorCode.REQUEST_TIMED_OUT, what + " interrupted");
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new StreamlineException(ErrorCode.REQUEST_TIMED_OUT, what + " did not complete within max.block.ms=" +
+                options.maxBlock().toMillis());
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new StreamlineException(ErrorCode.UNKNOWN_SERVER_ERROR, what + " failed: " + ex.getCause(), ex.getCause());
+        }
+    }
+
+    /** A coordinator error: fencing is fatal ({@link ProducerFencedException}), anything else makes the transaction abortable. */
+    private StreamlineException transactionError(final ErrorCode error, final String what)
+    {
+        final StreamlineException ex = error == ErrorCode.PRODUCER_FENCED || error == ErrorCode.INVALID_PRODUCER_EPOCH ?
+            new ProducerFencedException(what + ": producer " + producerId + " epoch " + epoch + " of transactional id " + transactionalId +
+                " was fenced by a newer producer (" + error + ")") :
+            new StreamlineException(error, what + " failed: " + error);
+        failTransaction(ex);
+        return ex;
+    }
+
+    private void failTransaction(final StreamlineException error)
+    {
+        synchronized (txnLock)
+        {
+            if (error instanceof ProducerFencedException || error.errorCode() == ErrorCode.INVALID_PRODUCER_EPOCH ||
+                error.errorCode() == ErrorCode.PRODUCER_FENCED)
+            {
+                txnError = error instanceof ProducerFencedException ? error : new ProducerFencedException(error.getMessage());
+                txnState = TxnState.FATAL_ERROR;
+            }
+            else if (txnState == TxnState.IN_TRANSACTION)
+            {
+                txnError = error;
+                txnState = TxnState.ABORTABLE_ERROR;
+            }
+        }
+    }
+
+    private void requireTransactional(final String operation)
+    {
+        if (transactionalId == null)
+        {
+            throw new IllegalStateException("Cannot " + operation + ": the producer has no transactional.id");
+        }
+        if (txnState == TxnState.FATAL_ERROR)
+        {
+            throw txnError;
+        }
+    }
+
+    /**
+     * Register the producer's transactional id: fences older producers of the id (aborting a transaction
+     * they left open) and gets the id's producer id and a new epoch. Call once, before any transaction.
+     *
+     * @throws IllegalStateException if the producer has no transactional id or was already initialized.
+     * @throws StreamlineException   INVALID_TRANSACTION_TIMEOUT, or REQUEST_TIMED_OUT after {@code max.block.ms}.
+     */
+    public void initTransactions()
+    {
+        requireTransactional("initTransactions");
+        synchronized (txnLock)
+        {
+            if (txnState != TxnState.UNINITIALIZED)
+            {
+                throw new IllegalStateException("initTransactions() was already called (state " + txnState + ")");
+            }
+            final InitProducerId.Request request = new InitProducerId.Request(transactionalId,
+                (int)options.transactionTimeout().toMillis(), -1, (short)-1);
+            final InitProducerId.Response response = retrying("InitProducerId", () -> coordinator().initProducerId(request));
+            if (response.error() != ErrorCode.NONE)
+            {
+                throw new StreamlineException(response.error(), "initTransactions of " + transactionalId + " failed: " + response.error());
+            }
+            lock.lock();
+            try
+            {
+                nextSequence.clear(); // A new epoch starts every partition's sequence at 0.
+                producerId = response.producerId();
+                epoch = response.producerEpoch();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+            txnState = TxnState.READY;
+        }
+    }
+
+    /**
+     * Begin a transaction: the sends until {@link #commitTransaction()} or {@link #abortTransaction()} belong to it.
+     *
+     * @throws IllegalStateException    if not initialized, or a transaction is already open.
+     * @throws ProducerFencedException  if a newer producer has fenced this one.
+     */
+    public void beginTransaction()
+    {
+        requireTransactional("beginTransaction");
+        synchronized (txnLock)
+        {
+            if (txnState != TxnState.READY)
+            {
+                throw new IllegalStateException("Cannot begin a transaction in state " + txnState);
+            }
+            added.clear();
+            offsetsAdded = false;
+            txnError = null;
+            txnState = TxnState.IN_TRANSACTION;
+        }
+    }
+
+    /**
+     * Commit a consumer's offsets with the transaction: they become visible to the group if and only if the
+     * transaction commits (consume-transform-produce).
+     *
+     * @param offsets       the next offsets to consume, by partition.
+     * @param groupMetadata the consumer's {@link Consumer#groupMetadata()}: its group, generation and member, checked
+     *                      as a commit of the member would be.
+     * @throws CommitFailedException   if the group has rebalanced since (the transaction is then abortable).
+     * @throws ProducerFencedException if a newer producer has fenced this one.
+     */
+    public void sendOffsetsToTransaction(final Map<TopicPartition, OffsetAndMetadata> offsets, final ConsumerGroupMetadata groupMetadata)
+    {
+        requireTransactional("sendOffsetsToTransaction");
+        synchronized (txnLock)
+        {
+            if (txnState != TxnState.IN_TRANSACTION)
+            {
+                if (txnState == TxnState.ABORTABLE_ERROR)
+                {
+                    throw txnError;
+                }
+                throw new IllegalStateException("Cannot send offsets in state " + txnState);
+            }
+            final ErrorCode added = retrying("AddOffsetsToTxn", () -> coordinator().addOffsets(transactionalId, producerId, epoch,
+                groupMetadata.groupId()));
+            if (added != ErrorCode.NONE)
+            {
+                throw transactionError(added, "adding the offsets of group " + groupMetadata.groupId());
+            }
+            offsetsAdded = true;
+            final List<OffsetCommit.Partition> partitions = new ArrayList<>();
+            offsets.forEach((tp, offset) -> partitions.add(new OffsetCommit.Partition(tp.topic(), tp.partition(), offset.offset(),
+                OffsetCommit.NO_LEADER_EPOCH, offset.metadata())));
+            final OffsetCommit.Request request = new OffsetCommit.Request(groupMetadata.groupId(), groupMetadata.generationId(),
+                groupMetadata.memberId(), groupMetadata.groupInstanceId(), partitions);
+            final OffsetCommit.Response response = await("TxnOffsetCommit",
+                engine.groupCoordinator().commitTransactionalOffsets(request, producerId, epoch),
+                System.nanoTime() + options.maxBlock().toNanos());
+            for (final OffsetCommit.PartitionResult result : response.partitions())
+            {
+                final ErrorCode error = result.error();
+                if (error == ErrorCode.NONE)
+                {
+                    continue;
+                }
+                final StreamlineException failure = switch (error)
+                {
+                    case ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS, STALE_MEMBER_EPOCH ->
+                        new CommitFailedException(error, "offsets of group " + groupMetadata.groupId() + " cannot be committed: " + error);
+                    default -> new StreamlineException(error, "offset of " + result.topic() + "-" + result.partition() + " failed: " + error);
+                };
+                failTransaction(failure);
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * Send what is buffered and commit the transaction; returns once every partition of it has its commit
+     * marker (the records and offsets are then visible to read_committed consumers).
+     *
+     * @throws StreamlineException     the error of a send that failed: the transaction must be aborted.
+     * @throws ProducerFencedException if a newer producer has fenced this one.
+     */
+    public void commitTransaction()
+    {
+        endTransaction(true);
+    }
+
+    /**
+     * Send what is buffered, then abort the transaction: nothing of it becomes visible to
+     * read_committed consumers, and its offsets are never committed. Also recovers from a failed send.
+     *
+     * @throws ProducerFencedException if a newer producer has fenced this one.
+     */
+    public void abortTransaction()
+    {
+        endTransaction(false);
+    }
+
+    private void endTransaction(final boolean commit)
+    {
+        requireTransactional(commit ? "commitTransaction" : "abortTransaction");
+        synchronized (txnLock)
+        {
+            if (txnState != TxnState.IN_TRANSACTION && !(txnState == TxnState.ABORTABLE_ERROR && !commit))
+            {
+                if (txnState == TxnState.ABORTABLE_ERROR)
+                {
+                    throw new StreamlineException(txnError.errorCode(), "Cannot commit transaction " + transactionalId +
+                        ": a previous operation failed, abort it: " + txnError.getMessage(), txnError);
+                }
+                throw new IllegalStateException("Cannot " + (commit ? "commit" : "abort") + " a transaction in state " + txnState);
+            }
+        }
+        flush();
+        synchronized (txnLock)
+        {
+            if (txnState == TxnState.FATAL_ERROR)
+            {
+                throw txnError;
+            }
+            if (commit && txnState == TxnState.ABORTABLE_ERROR)
+            {
+                throw new StreamlineException(txnError.errorCode(), "Cannot commit transaction " + transactionalId +
+                    ": a send failed, abort it: " + txnError.getMessage(), txnError);
+            }
+            if (!added.isEmpty() || offsetsAdded)
+            {
+                final EndTxn.Request request = new EndTxn.Request(transactionalId, producerId, epoch, commit);
+                final EndTxn.Response response = retrying("EndTxn", () -> coordinator().endTxn(request));
+                if (response.error() != ErrorCode.NONE)
+                {
+                    throw transactionError(response.error(), (commit ? "committing" : "aborting") + " transaction " + transactionalId);
+                }
+                final EndTxn.Response completed = await("EndTxn", coordinator().awaitCompletion(transactionalId),
+                    System.nanoTime() + options.maxBlock().toNanos());
+                if (completed.error() != ErrorCode.NONE)
+                {
+                    throw new StreamlineException(completed.error(), "transaction " + transactionalId + " did not complete: " + completed.error());
+                }
+            }
+            added.clear();
+            offsetsAdded = false;
+            txnError = null;
+            txnState = TxnState.READY;
         }
     }
 
@@ -452,7 +805,8 @@ public final class Producer<K, V> implements AutoCloseable
 
     /**
      * Stop accepting records, send what is buffered, and stop the sender thread, waiting at most
-     * {@code timeout}. Records not sent by then complete exceptionally.
+     * {@code timeout}. Records not sent by then complete exceptionally. An open transaction is aborted first,
+     * as Kafka's producer does.
      *
      * @param timeout the longest to wait.
      */
@@ -462,6 +816,7 @@ public final class Producer<K, V> implements AutoCloseable
         {
             return;
         }
+        abortOpenTransaction();
         lock.lock();
         try
         {
@@ -488,6 +843,25 @@ public final class Producer<K, V> implements AutoCloseable
         }
         closed = true;
         engine.closed(this);
+    }
+
+    /** As Kafka's producer: closing in the middle of a transaction aborts it (best effort; the timeout would). */
+    private void abortOpenTransaction()
+    {
+        final TxnState state = txnState;
+        if (transactionalId == null || closing || state != TxnState.IN_TRANSACTION && state != TxnState.ABORTABLE_ERROR ||
+            Thread.currentThread() == sender)
+        {
+            return;
+        }
+        try
+        {
+            abortTransaction();
+        }
+        catch (final RuntimeException ex)
+        {
+            // Fenced, or the coordinator is gone: the transaction times out or the next producer of the id aborts it.
+        }
     }
 
     private void failUnsent(final StreamlineException error)
@@ -518,7 +892,13 @@ public final class Producer<K, V> implements AutoCloseable
         }
     }
 
-    /** @return the producer id its batches carry, or -1 with idempotence off. */
+    /** @return the producer's epoch (0 without transactions). */
+    public short epoch()
+    {
+        return epoch;
+    }
+
+    /** @return the producer id its batches carry, or -1 with idempotence off (or before {@link #initTransactions()}). */
     public long producerId()
     {
         return producerId;
@@ -542,6 +922,12 @@ public final class Producer<K, V> implements AutoCloseable
             result.add(header.key(), header.value());
         }
         return result;
+    }
+
+    /** Where a transactional producer is, as Kafka's {@code TransactionManager} states. */
+    private enum TxnState
+    {
+        UNINITIALIZED, READY, IN_TRANSACTION, ABORTABLE_ERROR, FATAL_ERROR
     }
 
     private record Pending(CompletableFuture<RecordMetadata> future, long timestamp, int keySize, int valueSize)

@@ -16,11 +16,19 @@ import java.time.Duration;
  * @param maxBlock      longest {@code send} blocks for buffer space ({@code max.block.ms}); default 60 s.
  * @param idempotence   batches carry a producer id and sequences, so a batch is never stored twice
  *                      ({@code enable.idempotence}); default true, as Kafka's.
+ * @param transactionalId    the producer's {@code transactional.id}, or null (default) for a producer without
+ *                           transactions; with one, {@link Producer#initTransactions()} must be called first and
+ *                           every send belongs to a transaction. Needs idempotence.
+ * @param transactionTimeout {@code transaction.timeout.ms}: a transaction still open after this long is aborted by
+ *                           the coordinator and the producer fenced; default 60 s.
  */
 public record ProducerOptions(
     Acks acks, int batchSize, Duration linger, CompressionType compression, long bufferMemory, Duration maxBlock,
-    boolean idempotence)
+    boolean idempotence, String transactionalId, Duration transactionTimeout)
 {
+    /** Kafka's {@code transaction.timeout.ms} default: 60 s. */
+    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+
     /**
      * @param acks         acks.
      * @param batchSize    at least 1.
@@ -29,9 +37,19 @@ public record ProducerOptions(
      * @param bufferMemory at least batchSize.
      * @param maxBlock     not negative.
      * @param idempotence  whether batches carry a producer id and sequences.
+     * @param transactionalId    the transactional id, or null.
+     * @param transactionTimeout positive.
      */
     public ProducerOptions
     {
+        if (transactionTimeout == null || transactionTimeout.toMillis() <= 0 || transactionTimeout.toMillis() > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("transaction.timeout.ms must be 1 to " + Integer.MAX_VALUE + " ms: " + transactionTimeout);
+        }
+        if (transactionalId != null && (transactionalId.isEmpty() || !idempotence))
+        {
+            throw new IllegalArgumentException("a transactional.id must not be empty and needs enable.idempotence=true");
+        }
         if (acks == null || compression == null || linger == null || maxBlock == null)
         {
             throw new IllegalArgumentException("acks, compression, linger and maxBlock must not be null");
@@ -50,6 +68,23 @@ public record ProducerOptions(
         }
     }
 
+    /**
+     * Settings without transactions, as before transactional ids existed.
+     *
+     * @param acks         acks.
+     * @param batchSize    at least 1.
+     * @param linger       not negative.
+     * @param compression  not null.
+     * @param bufferMemory at least batchSize.
+     * @param maxBlock     not negative.
+     * @param idempotence  whether batches carry a producer id and sequences.
+     */
+    public ProducerOptions(final Acks acks, final int batchSize, final Duration linger, final CompressionType compression,
+        final long bufferMemory, final Duration maxBlock, final boolean idempotence)
+    {
+        this(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence, null, DEFAULT_TRANSACTION_TIMEOUT);
+    }
+
     /** @return Kafka 4's producer defaults. */
     public static ProducerOptions defaults()
     {
@@ -63,7 +98,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withAcks(final Acks acks)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence, transactionalId, transactionTimeout);
     }
 
     /**
@@ -72,7 +107,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withBatchSize(final int batchSize)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, Math.max(bufferMemory, batchSize), maxBlock, idempotence);
+        return new ProducerOptions(acks, batchSize, linger, compression, Math.max(bufferMemory, batchSize), maxBlock, idempotence, transactionalId, transactionTimeout);
     }
 
     /**
@@ -81,7 +116,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withLinger(final Duration linger)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence, transactionalId, transactionTimeout);
     }
 
     /**
@@ -90,7 +125,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withCompression(final CompressionType compression)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence, transactionalId, transactionTimeout);
     }
 
     /**
@@ -99,7 +134,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withBufferMemory(final long bufferMemory)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence, transactionalId, transactionTimeout);
     }
 
     /**
@@ -108,7 +143,7 @@ public record ProducerOptions(
      */
     public ProducerOptions withIdempotence(final boolean idempotence)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence, transactionalId, transactionTimeout);
     }
 
     /**
@@ -117,6 +152,24 @@ public record ProducerOptions(
      */
     public ProducerOptions withMaxBlock(final Duration maxBlock)
     {
-        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence);
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence, transactionalId, transactionTimeout);
+    }
+
+    /**
+     * @param transactionalId the producer's {@code transactional.id}, or null for none.
+     * @return settings with that transactional id.
+     */
+    public ProducerOptions withTransactionalId(final String transactionalId)
+    {
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence, transactionalId, transactionTimeout);
+    }
+
+    /**
+     * @param transactionTimeout {@code transaction.timeout.ms}.
+     * @return settings with that transaction timeout.
+     */
+    public ProducerOptions withTransactionTimeout(final Duration transactionTimeout)
+    {
+        return new ProducerOptions(acks, batchSize, linger, compression, bufferMemory, maxBlock, idempotence, transactionalId, transactionTimeout);
     }
 }

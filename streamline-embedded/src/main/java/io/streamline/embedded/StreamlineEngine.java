@@ -78,7 +78,8 @@ public final class StreamlineEngine implements AutoCloseable
         this.autoCreateTopics = builder.autoCreateTopics;
         this.defaultPartitions = builder.defaultPartitions;
         final LogStore.Builder storeBuilder = LogStore.builder().fsync(builder.fsync).clock(clock)
-            .maxMappedSegments(builder.maxMappedSegments);
+            .maxMappedSegments(builder.maxMappedSegments)
+            .producerIdExpirationMs(builder.producerIdExpiration.toMillis());
         if (builder.dataDir != null)
         {
             storeBuilder.directory(builder.dataDir);
@@ -541,6 +542,7 @@ public final class StreamlineEngine implements AutoCloseable
         private final Map<String, String> topicDefaults = new TreeMap<>();
         private int maxMappedSegments = LogStore.DEFAULT_MAX_MAPPED_SEGMENTS;
         private Duration retentionCheckInterval = Duration.ofMinutes(5);
+        private Duration producerIdExpiration = Duration.ofMillis(io.streamline.log.PartitionLog.DEFAULT_PRODUCER_ID_EXPIRATION_MS);
         private String listenerHost = "127.0.0.1";
         private int listenerPort = -1;
         private final GroupConfig.Builder groupConfig = GroupConfig.builder();
@@ -653,6 +655,22 @@ public final class StreamlineEngine implements AutoCloseable
         public Builder logCleaner(final CleanerConfig config)
         {
             this.cleanerConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * @param expiration how long a partition remembers a producer that wrote nothing there and has no
+         *                   open transaction ({@code producer.id.expiration.ms}); default one day. Applied
+         *                   when retention runs.
+         * @return this.
+         */
+        public Builder producerIdExpiration(final Duration expiration)
+        {
+            if (expiration.isNegative() || expiration.isZero())
+            {
+                throw new IllegalArgumentException("producer.id.expiration.ms must be positive: " + expiration);
+            }
+            this.producerIdExpiration = expiration;
             return this;
         }
 

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * ListOffsets v1-11: earliest (-2), latest (-1, the high watermark; under isolation level read_committed
- * the last stable offset), by timestamp, and from v7 on
+ * the last stable offset), by timestamp (under read_committed only a record below the last stable offset), and from v7 on
  * MAX_TIMESTAMP (-3), EARLIEST_LOCAL (-4, the log start: there is no tiered storage), LATEST_TIERED (-5)
  * and EARLIEST_PENDING_UPLOAD (-6), both answered as Kafka does with tiered storage disabled: offset -1,
  * timestamp -1, leader epoch -1. A sentinel sent below the version that introduced it, or an unknown
@@ -127,7 +127,8 @@ final class ListOffsetsHandler
             else
             {
                 final TimestampOffset found = ts == MAX_TIMESTAMP ? log.maxTimestampOffset() : log.offsetForTimestamp(ts);
-                if (found != null)
+                // As Kafka: under read_committed a record at or after the last stable offset is not listed.
+                if (found != null && (!readCommitted || found.offset() < log.lastStableOffset()))
                 {
                     out.setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(epoch);
                 }

@@ -428,6 +428,16 @@ class GroupApisMatrixTest
             assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), r.groups().get(1).errorCode());
             assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), r.groups().get(2).errorCode());
         }
+        // DescribeGroups describes classic groups only: a consumer group is answered as Kafka answers it, Dead.
+        for (short v = range(ApiKeys.DESCRIBE_GROUPS)[0]; v <= range(ApiKeys.DESCRIBE_GROUPS)[1]; v++)
+        {
+            final DescribeGroupsResponseData r = client.call(ApiKeys.DESCRIBE_GROUPS, v,
+                new DescribeGroupsRequestData().setGroups(List.of("described")));
+            final DescribeGroupsResponseData.DescribedGroup g = r.groups().get(0);
+            assertEquals(v >= 6 ? Errors.GROUP_ID_NOT_FOUND.code() : Errors.NONE.code(), g.errorCode(), "DescribeGroups v" + v);
+            assertEquals("Dead", g.groupState());
+            assertEquals(List.of(), g.members());
+        }
         final ListGroupsResponseData listed = client.call(ApiKeys.LIST_GROUPS, (short)5, new ListGroupsRequestData());
         assertEquals(List.of("classic:classic", "described:consumer"),
             listed.groups().stream().map(g -> g.groupId() + ":" + g.groupType()).toList());

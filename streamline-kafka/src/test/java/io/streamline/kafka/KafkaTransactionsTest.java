@@ -27,8 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Unmodified kafka-clients 4.x transactional producers against the listener (transaction version 1):
- * commit and abort write their markers, a second producer with the same transactional id fences the first,
+ * commit and abort write their markers (read_committed consumers see exactly the committed records), a second producer with the same transactional id fences the first,
  * and consume-transform-produce commits the consumer's offsets with the transaction (and drops them with an abort).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -117,6 +119,18 @@ class KafkaTransactionsTest
         return values;
     }
 
+    /**
+     * Wait until the transactional id's transaction is complete: EndTxn is answered once Prepare is written,
+     * and the markers follow on the coordinator's thread (bounded by the test's timeout).
+     */
+    private void awaitComplete(final String transactionalId) throws InterruptedException
+    {
+        while (engine.transactionCoordinator().metadata(transactionalId).state().isPreparing())
+        {
+            Thread.sleep(2);
+        }
+    }
+
     /** @return the control batches of a partition, as "COMMIT" / "ABORT" (the end-transaction markers). */
     private List<String> markers(final String topic, final int partition)
     {
@@ -159,12 +173,23 @@ class KafkaTransactionsTest
             producer.send(new ProducerRecord<>("orders", "k", "committed-3"));
             producer.commitTransaction();
         }
+        awaitComplete("orders-tx");
         assertEquals(List.of("COMMIT", "ABORT", "COMMIT"), markers("orders", 0));
         try (KafkaConsumer<String, String> uncommitted = consumer(null, "read_uncommitted"))
         {
             uncommitted.assign(List.of(new TopicPartition("orders", 0)));
             // Markers take offsets but are never delivered: read_uncommitted sees every data record, in order.
             assertEquals(List.of("committed-1", "committed-2", "aborted", "committed-3"), pollValues(uncommitted, 4));
+        }
+        try (KafkaConsumer<String, String> committed = consumer(null, "read_committed"))
+        {
+            committed.assign(List.of(new TopicPartition("orders", 0)));
+            // read_committed never sees the aborted record; the position passes the last marker.
+            assertEquals(List.of("committed-1", "committed-2", "committed-3"), pollValues(committed, 3));
+            while (committed.position(new TopicPartition("orders", 0)) < 7)
+            {
+                assertTrue(committed.poll(Duration.ofMillis(100)).isEmpty(), "nothing more to deliver");
+            }
         }
         try (Admin admin = admin())
         {
@@ -194,7 +219,13 @@ class KafkaTransactionsTest
             second.beginTransaction();
             second.send(new ProducerRecord<>("payments", 1, "k", "from-second"));
             second.commitTransaction();
+            awaitComplete("payments-tx");
             assertEquals(List.of("COMMIT"), markers("payments", 1));
+        }
+        try (KafkaConsumer<String, String> committed = consumer(null, "read_committed"))
+        {
+            committed.assign(List.of(new TopicPartition("payments", 0), new TopicPartition("payments", 1)));
+            assertEquals(List.of("from-second"), pollValues(committed, 1), "the fenced producer's record was aborted");
         }
     }
 
@@ -246,8 +277,14 @@ class KafkaTransactionsTest
             producer.abortTransaction();
             assertEquals(3, committed(admin, input), "an aborted offset commit never becomes visible");
         }
+        awaitComplete("ctp-tx");
         assertEquals(List.of("COMMIT", "ABORT"), markers("__consumer_offsets", 0));
         assertEquals(List.of("COMMIT", "ABORT"), markers("output", 0));
+        try (KafkaConsumer<String, String> committed = consumer(null, "read_committed"))
+        {
+            committed.assign(List.of(new TopicPartition("output", 0)));
+            assertEquals(List.of("out-0", "out-1", "out-2"), pollValues(committed, 3));
+        }
         // A new consumer of the group resumes after the committed offsets: the aborted work is done again.
         try (KafkaConsumer<String, String> resumed = consumer("ctp", "read_uncommitted"))
         {
@@ -256,12 +293,77 @@ class KafkaTransactionsTest
         }
     }
 
+    @Test
+    void aProducerThatDiesBeforeCommittingHasItsWorkRedoneAfterARestart(@TempDir final Path dir) throws Exception
+    {
+        listener.close();
+        engine.close();
+        engine = StreamlineEngine.builder().dataDir(dir).autoCreateTopics(false).build();
+        listener = KafkaListener.start(engine, "127.0.0.1", 0);
+        createTopic("input", 1);
+        createTopic("output", 1);
+        final TopicPartition input = new TopicPartition("input", 0);
+        try (KafkaProducer<String, String> seed = producer("seed-tx"))
+        {
+            seed.initTransactions();
+            seed.beginTransaction();
+            seed.send(new ProducerRecord<>("input", "k", "in-0"));
+            seed.send(new ProducerRecord<>("input", "k", "in-1"));
+            seed.commitTransaction();
+        }
+        final KafkaConsumer<String, String> dying = consumer("redo", "read_committed");
+        final KafkaProducer<String, String> producer = producer("redo-tx");
+        producer.initTransactions();
+        dying.assign(List.of(input));
+        assertEquals(List.of("in-0", "in-1"), pollValues(dying, 2));
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>("output", "k", "out-0")).get(20, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>("output", "k", "out-1")).get(20, TimeUnit.SECONDS);
+        producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(2)), dying.groupMetadata());
+        // The whole system dies here, before the commit: the engine stops with the transaction open (a closing
+        // kafka-clients producer would abort it, so it is closed only once the engine is gone).
+        listener.close();
+        engine.close();
+        producer.close(Duration.ZERO);
+        dying.close(Duration.ZERO);
+        engine = StreamlineEngine.builder().dataDir(dir).autoCreateTopics(false).build();
+        listener = KafkaListener.start(engine, "127.0.0.1", 0);
+        assertEquals(io.streamline.txn.TransactionState.ONGOING, engine.transactionCoordinator().metadata("redo-tx").state(),
+            "the open transaction survives the restart");
+        try (Admin admin = admin(); KafkaProducer<String, String> successor = producer("redo-tx");
+            KafkaConsumer<String, String> consumer = consumer("redo", "read_committed"))
+        {
+            successor.initTransactions(); // Fences the dead producer and aborts its transaction.
+            assertEquals(-1, committed(admin, "redo", input), "the dead producer's offsets were never committed");
+            consumer.assign(List.of(input));
+            assertEquals(List.of("in-0", "in-1"), pollValues(consumer, 2), "so the work is redone");
+            successor.beginTransaction();
+            successor.send(new ProducerRecord<>("output", "k", "redo-0"));
+            successor.send(new ProducerRecord<>("output", "k", "redo-1"));
+            successor.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(2)), consumer.groupMetadata());
+            successor.commitTransaction();
+            assertEquals(2, committed(admin, "redo", input));
+        }
+        try (KafkaConsumer<String, String> committed = consumer(null, "read_committed"))
+        {
+            committed.assign(List.of(new TopicPartition("output", 0)));
+            assertEquals(List.of("redo-0", "redo-1"), pollValues(committed, 2), "exactly once: the dead producer's output is aborted");
+        }
+        awaitComplete("redo-tx");
+        assertEquals(List.of("ABORT", "COMMIT"), markers("output", 0));
+    }
+
     private static long committed(final Admin admin, final TopicPartition partition) throws Exception
     {
+        return committed(admin, "ctp", partition);
+    }
+
+    private static long committed(final Admin admin, final String group, final TopicPartition partition) throws Exception
+    {
         final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(
-                Map.of("ctp", new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(partition))),
+                Map.of(group, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(partition))),
                 new ListConsumerGroupOffsetsOptions().requireStable(true))
-            .partitionsToOffsetAndMetadata("ctp").get(20, TimeUnit.SECONDS);
+            .partitionsToOffsetAndMetadata(group).get(20, TimeUnit.SECONDS);
         final Map<TopicPartition, OffsetAndMetadata> copy = new HashMap<>(offsets);
         return copy.get(partition) == null ? -1 : copy.get(partition).offset();
     }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -94,12 +95,18 @@ class ReadCommittedFetchTest
 
     private static ByteBuffer batch(final long producerId, final int sequence, final boolean transactional, final String... values)
     {
+        return batchAt(1000, producerId, sequence, transactional, values);
+    }
+
+    private static ByteBuffer batchAt(final long timestamp, final long producerId, final int sequence, final boolean transactional,
+        final String... values)
+    {
         final ByteBuffer buffer = ByteBuffer.allocate(4096);
         final RecordBatchBuilder builder = new RecordBatchBuilder().wrap(buffer, 0, buffer.capacity());
         builder.producer(producerId, (short)0, sequence).transactional(transactional);
         for (final String value : values)
         {
-            builder.append(1000, null, value.getBytes(StandardCharsets.UTF_8));
+            builder.append(timestamp, null, value.getBytes(StandardCharsets.UTF_8));
         }
         return buffer.limit(builder.finish());
     }
@@ -161,7 +168,8 @@ class ReadCommittedFetchTest
     void aReadCommittedFetchWaitingAtTheLastStableOffsetIsWokenByTheMarker() throws Exception
     {
         log().append(batch(7, 0, true, "t-0"));
-        try (KafkaConsumer<byte[], String> committed = consumer("read_committed", 60_000))
+        final KafkaConsumer<byte[], String> committed = consumer("read_committed", 60_000);
+        try
         {
             assertTrue(committed.poll(Duration.ofMillis(300)).isEmpty(), "the open transaction is not readable");
             final Thread marker = new Thread(() ->
@@ -182,6 +190,27 @@ class ReadCommittedFetchTest
             committed.poll(Duration.ofSeconds(30)).forEach(r -> values.add(r.value()));
             marker.join();
             assertEquals(List.of("t-0"), values);
+        }
+        finally
+        {
+            // Not the default 30 s close: the consumer's next fetch is parked at the broker for a minute.
+            committed.close(CloseOptions.timeout(Duration.ofMillis(200)));
+        }
+    }
+
+    @Test
+    void offsetsForTimesUnderReadCommittedListOnlyRecordsBelowTheLastStableOffset()
+    {
+        log().append(batch(-1, -1, false, "plain-0"));                            // 0, timestamp 1000
+        log().append(batchAt(5000, 7, 0, true, "t-0"));                           // 1, timestamp 5000, open
+        try (KafkaConsumer<byte[], String> committed = consumer("read_committed", 100);
+             KafkaConsumer<byte[], String> uncommitted = consumer("read_uncommitted", 100))
+        {
+            assertEquals(0, committed.offsetsForTimes(Map.of(TP, 0L)).get(TP).offset());
+            assertNull(committed.offsetsForTimes(Map.of(TP, 5000L)).get(TP), "offset 1 is not stable yet");
+            assertEquals(1, uncommitted.offsetsForTimes(Map.of(TP, 5000L)).get(TP).offset());
+            log().appendMarker(7, (short)0, ControlRecordType.COMMIT, 0);
+            assertEquals(1, committed.offsetsForTimes(Map.of(TP, 5000L)).get(TP).offset());
         }
     }
 

@@ -24,7 +24,8 @@ final class WireClient implements AutoCloseable
     WireClient(final int port) throws IOException
     {
         socket = new Socket("127.0.0.1", port);
-        socket.setSoTimeout(10_000);
+        // A hang detector, not a timing check: loaded CI machines answer 100,000-topic requests slowly.
+        socket.setSoTimeout(60_000);
         in = new DataInputStream(socket.getInputStream());
         out = new DataOutputStream(socket.getOutputStream());
     }

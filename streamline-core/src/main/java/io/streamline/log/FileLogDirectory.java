@@ -80,6 +80,59 @@ final class FileLogDirectory implements LogDirectory
     }
 
     @Override
+    public long[] baseOffsetsWithSuffix(final String suffix)
+    {
+        long[] bases = new long[4];
+        int count = 0;
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + suffix))
+        {
+            for (final Path file : stream)
+            {
+                final String name = file.getFileName().toString();
+                final String digits = name.substring(0, name.length() - suffix.length());
+                if (digits.length() != 20 || !digits.chars().allMatch(Character::isDigit))
+                {
+                    continue;
+                }
+                if (count == bases.length)
+                {
+                    bases = Arrays.copyOf(bases, count * 2);
+                }
+                bases[count++] = Long.parseLong(digits);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new StorageException("cannot list " + dir, ex);
+        }
+        final long[] result = Arrays.copyOf(bases, count);
+        Arrays.sort(result);
+        return result;
+    }
+
+    @Override
+    public void rename(final long baseOffset, final String fromSuffix, final String toSuffix)
+    {
+        final Path source = dir.resolve(SegmentDescriptor.fileName(baseOffset, fromSuffix));
+        final Path target = dir.resolve(SegmentDescriptor.fileName(baseOffset, toSuffix));
+        try
+        {
+            try
+            {
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (final AtomicMoveNotSupportedException ex)
+            {
+                Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new StorageException("cannot rename " + source + " to " + target, ex);
+        }
+    }
+
+    @Override
     public Region region(final long baseOffset, final String suffix)
     {
         return new FileRegion(dir.resolve(SegmentDescriptor.fileName(baseOffset, suffix)));

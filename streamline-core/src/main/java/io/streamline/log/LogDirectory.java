@@ -59,6 +59,21 @@ interface LogDirectory
     /** Delete every file and the directory itself. */
     void deleteAll();
 
+    /**
+     * @param suffix a segment file suffix, such as the cleaner's {@code .cleaned} or {@code .swap}.
+     * @return base offsets of the files with that suffix, ascending.
+     */
+    long[] baseOffsetsWithSuffix(String suffix);
+
+    /**
+     * Rename a segment file atomically, replacing any file of the target name (the log cleaner's swap).
+     *
+     * @param baseOffset the segment's base offset.
+     * @param fromSuffix the current suffix.
+     * @param toSuffix   the new suffix.
+     */
+    void rename(long baseOffset, String fromSuffix, String toSuffix);
+
     /** @return a description for log messages: the path, or the in-memory name. */
     String describe();
 }

@@ -1,5 +1,7 @@
 package io.streamline.log;
 
+import io.streamline.StorageException;
+
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +44,32 @@ final class MemoryLogDirectory implements LogDirectory
             }
         });
         return bases.keySet().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
+    public long[] baseOffsetsWithSuffix(final String suffix)
+    {
+        final TreeMap<Long, Boolean> bases = new TreeMap<>();
+        files.forEach((fileName, region) ->
+        {
+            if (fileName.length() == 20 + suffix.length() && fileName.endsWith(suffix) && region.exists())
+            {
+                bases.put(Long.parseLong(fileName.substring(0, 20)), Boolean.TRUE);
+            }
+        });
+        return bases.keySet().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
+    public synchronized void rename(final long baseOffset, final String fromSuffix, final String toSuffix)
+    {
+        final MemoryRegion moved = files.remove(SegmentDescriptor.fileName(baseOffset, fromSuffix));
+        if (moved == null || !moved.exists())
+        {
+            throw new StorageException("cannot rename " + SegmentDescriptor.fileName(baseOffset, fromSuffix) + " in " +
+                name + ": no such region", null);
+        }
+        files.put(SegmentDescriptor.fileName(baseOffset, toSuffix), moved);
     }
 
     @Override

@@ -132,6 +132,7 @@ public final class PartitionLog implements AutoCloseable
     private void load()
     {
         boolean recoveredCleanTail = false;
+        SegmentSwap.recover(dir, name);
         final LogCheckpoint checkpoint = LogCheckpoint.decode(dir.readFile(FileLogDirectory.CHECKPOINT_FILE));
         final long[] bases = dir.segmentBaseOffsets();
         Segment[] loaded = new Segment[bases.length];
@@ -1720,6 +1721,88 @@ public final class PartitionLog implements AutoCloseable
     public boolean isClosed()
     {
         return closed;
+    }
+
+    // ---- Log compaction hook: the only places the cleaner (LogCleaner) reads or changes the segment list. ----
+
+    /** @return the current segments, oldest first (the last is the active one); for the log cleaner. */
+    Segment[] segmentsForCleaning()
+    {
+        return segments;
+    }
+
+    /** @return the store's directory of this log; for the log cleaner, which writes its copies there. */
+    LogDirectory directoryForCleaning()
+    {
+        return dir;
+    }
+
+    /**
+     * Replace sealed segment {@code old} by the cleaned copy the cleaner wrote and forced as
+     * {@code <base>.cleaned}: commit it ({@code .swap}) and install it (see {@link SegmentSwap}). Readers holding the old segment's mapping keep reading it until they
+     * release it; new readers see the new segment. A cleaned copy without batches is installed and then
+     * deleted (if it was the first segment, the log start offset moves to the next segment).
+     *
+     * @param old          the segment that was cleaned.
+     * @param expectedSize its size when the cleaner read it.
+     * @param empty        true if the cleaned copy holds no batch.
+     * @return false, with the copy discarded, if {@code old} is no longer a sealed segment of this log or changed.
+     */
+    boolean installCleanedSegment(final Segment old, final int expectedSize, final boolean empty)
+    {
+        writeLock.lock();
+        try
+        {
+            final Segment[] current = segments;
+            int index = -1;
+            for (int i = 0; i < current.length - 1; i++)
+            {
+                if (current[i] == old)
+                {
+                    index = i;
+                    break;
+                }
+            }
+            if (closed || index < 0 || old.size() != expectedSize)
+            {
+                SegmentSwap.discard(dir, old.baseOffset);
+                return false;
+            }
+            // Committed under the lock, so retention or truncation cannot remove the segment between the
+            // check above and the commit (a committed copy is installed by recovery after a crash).
+            SegmentSwap.commit(dir, old.baseOffset);
+            SegmentSwap.install(dir, old.baseOffset);
+            if (empty)
+            {
+                final Segment[] next = new Segment[current.length - 1];
+                System.arraycopy(current, 0, next, 0, index);
+                System.arraycopy(current, index + 1, next, index, current.length - index - 1);
+                if (index == 0 && next[0].baseOffset > logStartOffset)
+                {
+                    // As retention: the log start moves before the segment goes.
+                    logStartOffset = next[0].baseOffset;
+                    writeCheckpoint(false, fsync.kind() != FsyncPolicy.Kind.NEVER);
+                }
+                segments = next;
+                old.close(false);
+                dir.region(old.baseOffset, SegmentDescriptor.DATA_SUFFIX).delete();
+                dir.region(old.baseOffset, SegmentDescriptor.OFFSET_INDEX_SUFFIX).delete();
+                dir.region(old.baseOffset, SegmentDescriptor.TIME_INDEX_SUFFIX).delete();
+                dir.deleteFile(AbortedTxnIndex.fileName(old.baseOffset));
+            }
+            else
+            {
+                final Segment[] next = current.clone();
+                next[index] = Segment.openTrusted(dir, old.baseOffset, config, cache);
+                segments = next;
+                old.close(false);
+            }
+            return true;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
     }
 
     private void writeCheckpoint(final boolean clean, final boolean force)

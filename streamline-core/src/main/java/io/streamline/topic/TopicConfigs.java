@@ -2,6 +2,7 @@ package io.streamline.topic;
 
 import io.streamline.ErrorCode;
 import io.streamline.StreamlineException;
+import io.streamline.log.CompactionConfig;
 import io.streamline.log.LogConfig;
 
 import java.util.Arrays;
@@ -311,6 +312,23 @@ public final class TopicConfigs
     public static boolean isDeleteRetention(final Map<String, String> overrides, final Map<String, String> defaults)
     {
         return list(effective(CLEANUP_POLICY, overrides, defaults)).stream().anyMatch(p -> p.equalsIgnoreCase("delete"));
+    }
+
+    /**
+     * The cleaning settings of a compacted topic from its overrides and the engine's defaults.
+     *
+     * @param overrides the topic's config overrides (validated).
+     * @param defaults  engine-wide default values (validated).
+     * @return {@code min.compaction.lag.ms}, {@code max.compaction.lag.ms}, {@code min.cleanable.dirty.ratio},
+     * {@code delete.retention.ms}.
+     */
+    public static CompactionConfig toCompactionConfig(final Map<String, String> overrides, final Map<String, String> defaults)
+    {
+        return new CompactionConfig(
+            Long.parseLong(effective(MIN_COMPACTION_LAG_MS, overrides, defaults)),
+            Long.parseLong(effective(MAX_COMPACTION_LAG_MS, overrides, defaults)),
+            Double.parseDouble(effective(MIN_CLEANABLE_DIRTY_RATIO, overrides, defaults)),
+            Long.parseLong(effective(DELETE_RETENTION_MS, overrides, defaults)));
     }
 
     /** @return the keys that shape a partition's {@link LogConfig}. */

@@ -4,6 +4,7 @@ import io.streamline.ErrorCode;
 import io.streamline.StreamlineException;
 import io.streamline.group.OffsetFetch;
 import io.streamline.log.ActiveProducer;
+import io.streamline.log.CompactionStats;
 import io.streamline.log.PartitionLog;
 import io.streamline.log.TimestampOffset;
 import io.streamline.topic.Topic;
@@ -78,6 +79,35 @@ public final class Admin
     public Set<String> listTopics()
     {
         return topics().topics().keySet();
+    }
+
+    /**
+     * What the log cleaner reports for each partition of a topic: dirty ratio, cleaner checkpoint, time of the
+     * last cleaning, bytes reclaimed (meaningful for topics with {@code cleanup.policy} compact).
+     *
+     * @param name the topic.
+     * @return one entry per partition, in partition order.
+     */
+    public List<CompactionStats> describeCompaction(final String name)
+    {
+        final List<CompactionStats> result = new ArrayList<>();
+        for (final PartitionLog log : topics().require(name).partitions())
+        {
+            result.add(engine.compactionStats(log));
+        }
+        return result;
+    }
+
+    /**
+     * Clean every partition of a compacted topic now, whatever its dirty ratio (lags, the last stable offset
+     * and {@code delete.retention.ms} still apply); the cleaner thread does the same when a partition is due.
+     *
+     * @param name the topic.
+     * @return the number of partitions that had something to clean.
+     */
+    public int compact(final String name)
+    {
+        return engine.cleanTopic(topics().require(name), true);
     }
 
     /**

@@ -8,7 +8,11 @@ import io.streamline.group.GroupCoordinator;
 import io.streamline.group.ThreadingMode;
 import io.streamline.txn.TransactionConfig;
 import io.streamline.txn.TransactionCoordinator;
+import io.streamline.log.CleanerConfig;
+import io.streamline.log.CompactionConfig;
+import io.streamline.log.CompactionStats;
 import io.streamline.log.FsyncPolicy;
+import io.streamline.log.LogCleaner;
 import io.streamline.log.LogStore;
 import io.streamline.log.PartitionLog;
 import io.streamline.producer.ProducerIdManager;
@@ -27,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +69,8 @@ public final class StreamlineEngine implements AutoCloseable
     private final int defaultPartitions;
     private final Admin admin;
     private final AgentRunner housekeeping;
+    private final LogCleaner cleaner;
+    private final AgentRunner cleanerThread;
     private final Set<AutoCloseable> clients = ConcurrentHashMap.newKeySet();
     private final KafkaListenerProvider.Listener listener;
     private volatile boolean closed;
@@ -99,6 +106,9 @@ public final class StreamlineEngine implements AutoCloseable
         this.admin = new Admin(this);
         this.housekeeping = PeriodicAgent.start("streamline-housekeeping", clock,
             builder.retentionCheckInterval.toMillis(), this::applyRetention, this::onHousekeepingError);
+        this.cleaner = new LogCleaner(clock, builder.cleanerConfig);
+        this.cleanerThread = builder.cleanerConfig.enabled() ? PeriodicAgent.start("streamline-log-cleaner", clock,
+            builder.cleanerConfig.backoffMs(), () -> cleanCompactedLogs(false), this::onCleanerError) : null;
         KafkaListenerProvider.Listener started = null;
         if (builder.listenerPort >= 0)
         {
@@ -459,6 +469,10 @@ public final class StreamlineEngine implements AutoCloseable
             }
         }
         housekeeping.close();
+        if (cleanerThread != null)
+        {
+            cleanerThread.close();
+        }
         try
         {
             transactions.close();
@@ -513,6 +527,50 @@ public final class StreamlineEngine implements AutoCloseable
         LOG.error("retention check failed", error);
     }
 
+    private void onCleanerError(final Throwable error)
+    {
+        LOG.error("log cleaning failed", error);
+    }
+
+    /**
+     * One round of the log cleaner over every partition of every topic with {@code cleanup.policy} compact
+     * ({@code __consumer_offsets} included): each is cleaned if due, or now if {@code force}.
+     *
+     * @return the number of partitions cleaned.
+     */
+    int cleanCompactedLogs(final boolean force)
+    {
+        int work = 0;
+        for (final Topic topic : topics.topics().values())
+        {
+            work += cleanTopic(topic, force);
+        }
+        return work;
+    }
+
+    int cleanTopic(final Topic topic, final boolean force)
+    {
+        if (closed || !TopicConfigs.isCompacted(topic.configOverrides(), topics.defaults()))
+        {
+            return 0;
+        }
+        final CompactionConfig policy = TopicConfigs.toCompactionConfig(topic.configOverrides(), topics.defaults());
+        int work = 0;
+        for (final PartitionLog log : topic.partitions())
+        {
+            if (!log.isClosed() && (force ? cleaner.cleanNow(log, policy) : cleaner.clean(log, policy)) > 0)
+            {
+                work++;
+            }
+        }
+        return work;
+    }
+
+    CompactionStats compactionStats(final PartitionLog log)
+    {
+        return cleaner.stats(log);
+    }
+
     private int applyRetention()
     {
         int work = 0;
@@ -548,6 +606,7 @@ public final class StreamlineEngine implements AutoCloseable
         private String listenerHost = "127.0.0.1";
         private int listenerPort = -1;
         private final GroupConfig.Builder groupConfig = GroupConfig.builder();
+        private CleanerConfig cleanerConfig = CleanerConfig.defaults();
         private long transactionMaxTimeoutMs = TransactionConfig.DEFAULT_MAX_TIMEOUT_MS;
         private long transactionalIdExpirationMs = TransactionConfig.DEFAULT_ID_EXPIRATION_MS;
 
@@ -645,6 +704,17 @@ public final class StreamlineEngine implements AutoCloseable
         public Builder maxMappedSegments(final int max)
         {
             this.maxMappedSegments = max;
+            return this;
+        }
+
+        /**
+         * @param config the log cleaner's settings for topics with {@code cleanup.policy=compact} (I/O throttle,
+         *               offset map size, backoff, enabled); default {@link CleanerConfig#defaults()}.
+         * @return this.
+         */
+        public Builder logCleaner(final CleanerConfig config)
+        {
+            this.cleanerConfig = Objects.requireNonNull(config, "config");
             return this;
         }
 

@@ -614,6 +614,11 @@ final class Segment
         final ByteBuffer tix = timeIndex.mapReadOnly();
         try
         {
+            if (oix.limit() < offsetLength || tix.limit() < timeLength)
+            {
+                // Preallocated past what was ever written (an in-memory index left by an unclean close).
+                return false;
+            }
             int previousRelative = -1;
             int previousPosition = HEADER_LENGTH - 1;
             for (int i = 0; i < offsetCount; i++)

@@ -4,6 +4,7 @@ import io.streamline.OffsetOutOfRangeException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -101,6 +102,14 @@ class PartitionLogModelTest
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** Found by the property below: an unclean reopen after a clean one met an index preallocated past its data. */
+    @Example
+    void memoryLogReopensUncleanlyAfterACleanReopenAndRolls()
+    {
+        run(List.of(new Roll(), new Reopen(true), new Roll(), new Reopen(false), new Append(3, 10)),
+            LogStore.builder().inMemory());
     }
 
     @Property(tries = 300)

@@ -269,12 +269,17 @@ class KafkaTransactionsTest
             }
             producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(3)), consumer.groupMetadata());
             producer.commitTransaction();
+            // EndTxn is answered once PrepareCommit is logged (as Kafka); until the marker reaches
+            // __consumer_offsets a require_stable fetch gets UNSTABLE_OFFSET_COMMIT for the partition, which
+            // the Admin reports as no offset rather than retrying.
+            awaitComplete("ctp-tx");
             assertEquals(3, committed(admin, input), "committed with the transaction");
 
             producer.beginTransaction();
             producer.send(new ProducerRecord<>("output", "k", "out-3"));
             producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(6)), consumer.groupMetadata());
             producer.abortTransaction();
+            awaitComplete("ctp-tx");
             assertEquals(3, committed(admin, input), "an aborted offset commit never becomes visible");
         }
         awaitComplete("ctp-tx");

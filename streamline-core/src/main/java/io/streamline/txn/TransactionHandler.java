@@ -294,7 +294,8 @@ final class TransactionHandler
         final TransactionMetadata prepared = current
             .transition(commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT, ongoing ? current.partitions() : new TreeSet<>(),
                 ongoing ? current.txnStartMs() : now, now)
-            .withProducer(current.producerId(), (short)(current.producerEpoch() + 1), current.producerEpoch(), current.timeoutMs())
+            .withProducer(current.producerId(), (short)Math.min(current.producerEpoch() + 1, Short.MAX_VALUE), current.producerEpoch(),
+                current.timeoutMs())
             .withProducerIds(current.previousProducerId(), next);
         effects.record(TransactionRecord.of(prepared));
         effects.cancel(new TxnTimerKey(ongoing ? TxnTimerKey.Kind.TIMEOUT : TxnTimerKey.Kind.EXPIRE, current.transactionalId()));

@@ -46,8 +46,12 @@ public final class AddPartitionsToTxn
             errors = Map.copyOf(errors);
         }
 
-        /** @return the response giving every partition of {@code request} the same error. */
-        static Response all(final Request request, final ErrorCode error)
+        /**
+         * @param request the request.
+         * @param error   the error.
+         * @return the response giving every partition of {@code request} the same error.
+         */
+        public static Response all(final Request request, final ErrorCode error)
         {
             final Map<TxnPartition, ErrorCode> errors = new java.util.HashMap<>();
             request.partitions().forEach(p -> errors.put(p, error));

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The transaction coordinator (transaction version 1): transactional ids, their producer ids and epochs,
+ * The transaction coordinator (transaction versions 1 and 2, KIP-890): transactional ids, their producer ids and epochs,
  * and their transactions, with Kafka's semantics and error codes, for Kafka clients (through the listener)
  * and the native producer alike.
  * <p>
@@ -284,7 +284,8 @@ public final class TransactionCoordinator implements AutoCloseable
 
     /**
      * EndTxn: commit or abort the producer's transaction. Answered once PrepareCommit or PrepareAbort is
-     * written; the markers follow on the coordinator's thread.
+     * written; the markers follow on the coordinator's thread. With {@link EndTxn.Request#bumpEpoch()}
+     * (transaction version 2) the end bumps the epoch and the response carries the producer id and epoch to use next.
      *
      * @param request the request.
      * @return the response.

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The transaction coordinator's operations (transaction version 1, Kafka's {@code TransactionCoordinator}
+ * The transaction coordinator's operations (transaction versions 1 and 2, Kafka's {@code TransactionCoordinator}
  * semantics): each reads the state and returns the records to write, the timers to set and the answer.
  * Writing markers is the one side effect, in {@link #complete}: markers go to other partitions' logs, and
  * writing one twice is harmless (recovery writes them again anyway).
@@ -122,7 +122,8 @@ final class TransactionHandler
             current.txnStartMs(), now);
         effects.record(new TransactionRecord(current.transactionalId(), fencing, false));
         final short epoch = current.producerEpoch() < Short.MAX_VALUE ? (short)(current.producerEpoch() + 1) : current.producerEpoch();
-        final TransactionMetadata aborting = fencing.withProducer(current.producerId(), epoch, current.producerEpoch(), current.timeoutMs())
+        // As Kafka, the fenced epoch is not kept as the last one: a late EndTxn of it is no retry (transaction version 2).
+        final TransactionMetadata aborting = fencing.withProducer(current.producerId(), epoch, (short)-1, current.timeoutMs())
             .transition(TransactionState.PREPARE_ABORT, current.partitions(), current.txnStartMs(), now);
         effects.record(TransactionRecord.of(aborting));
         effects.cancel(new TxnTimerKey(TxnTimerKey.Kind.TIMEOUT, current.transactionalId()));
@@ -135,6 +136,12 @@ final class TransactionHandler
         {
             final Effects<TxnTimerKey, TransactionRecord> effects = effects(now);
             final TransactionMetadata current = state.get(request.transactionalId());
+            if (current != null && current.state().isPreparing() && current.nextProducerId() >= 0 &&
+                current.nextProducerId() == request.producerId() && request.producerEpoch() == 0)
+            {
+                // The producer id the ending transaction hands over (epoch overflow): usable once it is complete.
+                return effects.respond(AddPartitionsToTxn.Response.all(request, ErrorCode.CONCURRENT_TRANSACTIONS));
+            }
             final ErrorCode error = checkProducer(current, request.producerId(), request.producerEpoch());
             if (error != ErrorCode.NONE)
             {
@@ -193,6 +200,10 @@ final class TransactionHandler
         {
             final Effects<TxnTimerKey, TransactionRecord> effects = effects(now);
             final TransactionMetadata current = state.get(request.transactionalId());
+            if (request.bumpEpoch())
+            {
+                return endTxnV2(effects, current, request);
+            }
             final ErrorCode error = checkProducer(current, request.producerId(), request.producerEpoch());
             if (error != ErrorCode.NONE)
             {
@@ -219,6 +230,78 @@ final class TransactionHandler
                 default -> effects.respond(new EndTxn.Response(ErrorCode.INVALID_TXN_STATE));
             };
         };
+    }
+
+    /**
+     * EndTxn v5 (transaction version 2, KIP-890): every end bumps the producer's epoch (an exhausted epoch hands
+     * over a new producer id), the markers carry the bumped epoch and the answer carries the producer id and
+     * epoch to use next. A retry of the just-ended transaction (the epoch before the bump, or the old producer
+     * id after an overflow) is answered as the first time, never applied again; any other older epoch is
+     * PRODUCER_FENCED, so a late EndTxn never touches a later transaction. An idle id may abort (the client
+     * cannot know whether its produce reached the partition): an empty PrepareAbort that bumps the epoch.
+     */
+    private CoordinatorResult<EndTxn.Response, TxnTimerKey, TransactionRecord> endTxnV2(final Effects<TxnTimerKey, TransactionRecord> effects,
+        final TransactionMetadata current, final EndTxn.Request request)
+    {
+        if (current == null)
+        {
+            return effects.respond(new EndTxn.Response(ErrorCode.INVALID_PRODUCER_ID_MAPPING));
+        }
+        final boolean sameProducer = current.producerId() == request.producerId();
+        final boolean lastEpoch = current.lastProducerEpoch() >= 0 && current.lastProducerEpoch() == request.producerEpoch();
+        final boolean retryOnBump = sameProducer && lastEpoch && request.producerEpoch() != current.producerEpoch();
+        final boolean retryOnOverflow = !sameProducer && lastEpoch && current.previousProducerId() == request.producerId() &&
+            current.producerEpoch() == 0;
+        final boolean retry = retryOnBump || retryOnOverflow;
+        if (!sameProducer && !retryOnOverflow)
+        {
+            return effects.respond(new EndTxn.Response(ErrorCode.INVALID_PRODUCER_ID_MAPPING));
+        }
+        final TransactionState s = current.state();
+        final boolean ended = s.isPreparing() || s == TransactionState.COMPLETE_COMMIT || s == TransactionState.COMPLETE_ABORT;
+        if (retry ? !ended : request.producerEpoch() != current.producerEpoch())
+        {
+            return effects.respond(new EndTxn.Response(ErrorCode.PRODUCER_FENCED));
+        }
+        final boolean commit = request.commit();
+        final boolean sameOutcome = commit == (s == TransactionState.PREPARE_COMMIT || s == TransactionState.COMPLETE_COMMIT);
+        if (retry)
+        {
+            if (!sameOutcome)
+            {
+                return effects.respond(new EndTxn.Response(ErrorCode.INVALID_TXN_STATE));
+            }
+            return effects.respond(s.isPreparing() ? new EndTxn.Response(ErrorCode.CONCURRENT_TRANSACTIONS) :
+                new EndTxn.Response(ErrorCode.NONE, current.producerId(), current.producerEpoch()));
+        }
+        return switch (s)
+        {
+            case ONGOING -> prepareEnd(effects, current, commit);
+            case EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT -> commit ? effects.respond(new EndTxn.Response(ErrorCode.INVALID_TXN_STATE)) :
+                prepareEnd(effects, current, false);
+            case PREPARE_COMMIT, PREPARE_ABORT -> effects.respond(new EndTxn.Response(ErrorCode.CONCURRENT_TRANSACTIONS));
+            default -> effects.respond(new EndTxn.Response(ErrorCode.INVALID_TXN_STATE));
+        };
+    }
+
+    /** PrepareCommit or PrepareAbort with the epoch bumped (a new producer id to follow if it is exhausted); markers next. */
+    private CoordinatorResult<EndTxn.Response, TxnTimerKey, TransactionRecord> prepareEnd(final Effects<TxnTimerKey, TransactionRecord> effects,
+        final TransactionMetadata current, final boolean commit)
+    {
+        final long now = effects.now();
+        final boolean ongoing = current.state() == TransactionState.ONGOING;
+        final long next = current.producerEpoch() >= Short.MAX_VALUE - 1 ? producerIds.getAsLong() : -1;
+        final TransactionMetadata prepared = current
+            .transition(commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT, ongoing ? current.partitions() : new TreeSet<>(),
+                ongoing ? current.txnStartMs() : now, now)
+            .withProducer(current.producerId(), (short)Math.min(current.producerEpoch() + 1, Short.MAX_VALUE), current.producerEpoch(),
+                current.timeoutMs())
+            .withProducerIds(current.previousProducerId(), next);
+        effects.record(TransactionRecord.of(prepared));
+        effects.cancel(new TxnTimerKey(ongoing ? TxnTimerKey.Kind.TIMEOUT : TxnTimerKey.Kind.EXPIRE, current.transactionalId()));
+        effects.schedule(new TxnTimerKey(TxnTimerKey.Kind.COMPLETE, current.transactionalId()), now, complete(current.transactionalId()));
+        return effects.respond(next >= 0 ? new EndTxn.Response(ErrorCode.NONE, next, (short)0) :
+            new EndTxn.Response(ErrorCode.NONE, prepared.producerId(), prepared.producerEpoch()));
     }
 
     /** Timer: write the markers of a PrepareCommit or PrepareAbort transaction, then complete it. */
@@ -248,8 +331,15 @@ final class TransactionHandler
                     complete(transactionalId));
                 return effects.respond(null);
             }
-            final TransactionMetadata done = current.transition(commit ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT,
+            TransactionMetadata done = current.transition(commit ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT,
                 new TreeSet<>(), current.txnStartMs(), now);
+            if (current.nextProducerId() >= 0)
+            {
+                // The ending transaction exhausted the epoch (transaction version 2): the producer continues with
+                // the new producer id, epoch 0; the old id is kept to answer a retried EndTxn.
+                done = done.withProducer(current.nextProducerId(), (short)0, current.lastProducerEpoch(), current.timeoutMs())
+                    .withProducerIds(current.producerId(), -1);
+            }
             effects.record(TransactionRecord.of(done));
             scheduleExpiry(effects, done);
             effects.complete(new TxnTimerKey(TxnTimerKey.Kind.AWAIT, transactionalId), new EndTxn.Response(ErrorCode.NONE));

@@ -17,10 +17,23 @@ import java.util.TreeSet;
  * @param partitions        the transaction's partitions (sorted, read only).
  * @param txnStartMs        when the transaction became Ongoing, or -1.
  * @param lastUpdateMs      when this value was written.
+ * @param previousProducerId under transaction version 2, the producer id before an epoch overflow gave a new
+ *                           one, or -1 (lets a retried EndTxn of the transaction that overflowed be answered).
+ * @param nextProducerId    under transaction version 2, while a transaction whose end exhausted the epoch
+ *                          completes: the producer id it continues with (epoch 0), else -1.
  */
 public record TransactionMetadata(String transactionalId, long producerId, short producerEpoch, short lastProducerEpoch,
-    int timeoutMs, TransactionState state, SortedSet<TxnPartition> partitions, long txnStartMs, long lastUpdateMs)
+    int timeoutMs, TransactionState state, SortedSet<TxnPartition> partitions, long txnStartMs, long lastUpdateMs,
+    long previousProducerId, long nextProducerId)
 {
+    /** A value without the transaction version 2 producer ids (both -1). */
+    public TransactionMetadata(final String transactionalId, final long producerId, final short producerEpoch,
+        final short lastProducerEpoch, final int timeoutMs, final TransactionState state, final SortedSet<TxnPartition> partitions,
+        final long txnStartMs, final long lastUpdateMs)
+    {
+        this(transactionalId, producerId, producerEpoch, lastProducerEpoch, timeoutMs, state, partitions, txnStartMs, lastUpdateMs, -1, -1);
+    }
+
     /** Checks the fields. */
     public TransactionMetadata
     {
@@ -38,12 +51,20 @@ public record TransactionMetadata(String transactionalId, long producerId, short
             throw new IllegalStateException(transactionalId + ": illegal transition " + state.kafkaName() + " -> " + next.kafkaName());
         }
         return new TransactionMetadata(transactionalId, producerId, producerEpoch, lastProducerEpoch, timeoutMs, next, nextPartitions,
-            start, now);
+            start, now, previousProducerId, nextProducerId);
     }
 
     /** @return this value with another producer id and epoch (a bump, or a new producer id after overflow). */
     TransactionMetadata withProducer(final long id, final short epoch, final short lastEpoch, final int timeout)
     {
-        return new TransactionMetadata(transactionalId, id, epoch, lastEpoch, timeout, state, partitions, txnStartMs, lastUpdateMs);
+        return new TransactionMetadata(transactionalId, id, epoch, lastEpoch, timeout, state, partitions, txnStartMs, lastUpdateMs,
+            id == producerId ? previousProducerId : -1, -1);
+    }
+
+    /** @return this value with the transaction version 2 producer ids set. */
+    TransactionMetadata withProducerIds(final long previous, final long next)
+    {
+        return new TransactionMetadata(transactionalId, producerId, producerEpoch, lastProducerEpoch, timeoutMs, state, partitions,
+            txnStartMs, lastUpdateMs, previous, next);
     }
 }

@@ -22,13 +22,16 @@ import java.util.TreeSet;
  * value: version int16 = 0 | producer_id int64 | producer_epoch int16 | last_producer_epoch int16
  *        | timeout_ms int32 | state int8 | topic_count int32 | (topic string | count int32 | partition int32...)...
  *        | txn_last_update_ms int64 | txn_start_ms int64
+ * value version 1 (transaction version 2) adds, at the end: previous_producer_id int64 | next_producer_id int64
  * </pre>
+ * Values are written in version 1; version 0 values are still read (both producer ids -1).
  * A Dead transactional id is a tombstone (null value): compaction removes it.
  */
 final class TransactionRecordCodec implements RecordCodec<TransactionRecord>
 {
     static final TransactionRecordCodec INSTANCE = new TransactionRecordCodec();
     private static final short VERSION = 0;
+    private static final short VALUE_VERSION = 1;
 
     private TransactionRecordCodec()
     {
@@ -56,7 +59,7 @@ final class TransactionRecordCodec implements RecordCodec<TransactionRecord>
             return null;
         }
         final Map<String, List<Integer>> byTopic = new TreeMap<>();
-        int size = 2 + 8 + 2 + 2 + 4 + 1 + 4 + 8 + 8;
+        int size = 2 + 8 + 2 + 2 + 4 + 1 + 4 + 8 + 8 + 8 + 8;
         for (final TxnPartition p : m.partitions())
         {
             final List<Integer> partitions = byTopic.computeIfAbsent(p.topic(), t -> new ArrayList<>());
@@ -68,7 +71,7 @@ final class TransactionRecordCodec implements RecordCodec<TransactionRecord>
             size += 4;
         }
         final ByteBuffer out = ByteBuffer.allocate(size);
-        out.putShort(VERSION).putLong(m.producerId()).putShort(m.producerEpoch()).putShort(m.lastProducerEpoch())
+        out.putShort(VALUE_VERSION).putLong(m.producerId()).putShort(m.producerEpoch()).putShort(m.lastProducerEpoch())
             .putInt(m.timeoutMs()).put(m.state().id()).putInt(byTopic.size());
         byTopic.forEach((topic, partitions) ->
         {
@@ -76,7 +79,7 @@ final class TransactionRecordCodec implements RecordCodec<TransactionRecord>
             out.putShort((short)name.length).put(name).putInt(partitions.size());
             partitions.forEach(out::putInt);
         });
-        out.putLong(m.lastUpdateMs()).putLong(m.txnStartMs());
+        out.putLong(m.lastUpdateMs()).putLong(m.txnStartMs()).putLong(m.previousProducerId()).putLong(m.nextProducerId());
         return out.array();
     }
 
@@ -103,7 +106,7 @@ final class TransactionRecordCodec implements RecordCodec<TransactionRecord>
                     new TreeSet<>(), -1, -1));
             }
             final short version = value.getShort();
-            if (version != VERSION)
+            if (version != 0 && version != VALUE_VERSION)
             {
                 throw corrupt("transaction state value at offset " + offset + " has version " + version);
             }
@@ -129,8 +132,10 @@ final class TransactionRecordCodec implements RecordCodec<TransactionRecord>
             }
             final long lastUpdate = value.getLong();
             final long start = value.getLong();
+            final long previousProducerId = version >= 1 ? value.getLong() : -1;
+            final long nextProducerId = version >= 1 ? value.getLong() : -1;
             return TransactionRecord.of(new TransactionMetadata(id, producerId, epoch, lastEpoch, timeout, state, partitions, start,
-                lastUpdate));
+                lastUpdate, previousProducerId, nextProducerId));
         }
         catch (final BufferUnderflowException | IllegalArgumentException ex)
         {

@@ -47,7 +47,7 @@ public enum TransactionState
         return id;
     }
 
-    /** @return the states this one may be entered from (Kafka's {@code validPreviousStates}, transaction version 1). */
+    /** @return the states this one may be entered from (Kafka's {@code validPreviousStates}; transaction version 2 lets an idle id abort). */
     public Set<TransactionState> validPreviousStates()
     {
         return switch (this)
@@ -55,7 +55,7 @@ public enum TransactionState
             case EMPTY -> EnumSet.of(EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);
             case ONGOING -> EnumSet.of(ONGOING, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);
             case PREPARE_COMMIT -> EnumSet.of(ONGOING);
-            case PREPARE_ABORT -> EnumSet.of(ONGOING, PREPARE_EPOCH_FENCE);
+            case PREPARE_ABORT -> EnumSet.of(ONGOING, PREPARE_EPOCH_FENCE, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);
             case COMPLETE_COMMIT -> EnumSet.of(PREPARE_COMMIT);
             case COMPLETE_ABORT -> EnumSet.of(PREPARE_ABORT);
             case DEAD -> EnumSet.of(EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);

@@ -42,6 +42,8 @@ class TransactionCoordinatorTest
         assertTrue(ONGOING.canTransitionTo(PREPARE_EPOCH_FENCE));
         assertTrue(PREPARE_EPOCH_FENCE.canTransitionTo(PREPARE_ABORT));
         assertFalse(EMPTY.canTransitionTo(PREPARE_COMMIT));
+        // Transaction version 2: an idle id may abort (an empty transaction whose end bumps the epoch).
+        assertEquals(EnumSet.of(ONGOING, PREPARE_EPOCH_FENCE, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT), PREPARE_ABORT.validPreviousStates());
         assertFalse(PREPARE_COMMIT.canTransitionTo(COMPLETE_ABORT));
         assertFalse(ONGOING.canTransitionTo(DEAD));
         for (final TransactionState s : values())
@@ -386,6 +388,155 @@ class TransactionCoordinatorTest
             assertEquals(COMPLETE_COMMIT, ctx.stateOf("c"));
             assertEquals(List.of("COMMIT " + committed.producerId() + "/0"), ctx.markers("orders", 0));
             assertEquals(List.of("ABORT " + open.producerId() + "/1"), ctx.markers("orders", 1));
+        }
+    }
+
+    @Test
+    void tv2EveryEndBumpsTheEpochAndTheMarkersCarryTheBumpedEpoch()
+    {
+        try (TransactionCoordinatorTestContext ctx = context())
+        {
+            final InitProducerId.Response p = ctx.init(ID);
+            final long pid = p.producerId();
+            ctx.add(ID, p, P0);
+            ctx.drainRecords();
+            assertEquals(new EndTxn.Response(ErrorCode.NONE, pid, (short)1), ctx.endV2(ID, pid, (short)0, true));
+            assertEquals(List.of("PrepareCommit " + pid + "/1 [orders-0]"), ctx.drainRecords());
+            ctx.doWork();
+            assertEquals(List.of("CompleteCommit " + pid + "/1 []"), ctx.drainRecords());
+            assertEquals(List.of("COMMIT " + pid + "/1"), ctx.markers("orders", 0));
+            // The old epoch is fenced from the next transaction; the bumped one begins it.
+            assertEquals(ErrorCode.PRODUCER_FENCED, ctx.add(ID, pid, (short)0, P1).firstError());
+            assertEquals(ErrorCode.NONE, ctx.add(ID, pid, (short)1, P1).firstError());
+            assertEquals(new EndTxn.Response(ErrorCode.NONE, pid, (short)2), ctx.endV2(ID, pid, (short)1, false));
+            ctx.doWork();
+            assertEquals(List.of("ABORT " + pid + "/2"), ctx.markers("orders", 1));
+            assertEquals(COMPLETE_ABORT, ctx.stateOf(ID));
+            assertEquals(2, ctx.metadata(ID).producerEpoch());
+        }
+    }
+
+    @Test
+    void tv2ARetriedEndTxnIsAnsweredAgainAndALateOneNeverTouchesTheNextTransaction()
+    {
+        try (TransactionCoordinatorTestContext ctx = context())
+        {
+            final InitProducerId.Response p = ctx.init(ID);
+            final long pid = p.producerId();
+            ctx.add(ID, p, P0);
+            assertEquals(new EndTxn.Response(ErrorCode.NONE, pid, (short)1), ctx.endV2(ID, pid, (short)0, true));
+            ctx.drainRecords();
+            assertEquals(ErrorCode.CONCURRENT_TRANSACTIONS, ctx.endV2(ID, pid, (short)0, true).error(), "a retry while the markers are written");
+            assertEquals(ErrorCode.CONCURRENT_TRANSACTIONS, ctx.add(ID, pid, (short)1, P1).firstError(), "the next transaction waits");
+            ctx.doWork();
+            ctx.drainRecords();
+            assertEquals(new EndTxn.Response(ErrorCode.NONE, pid, (short)1), ctx.endV2(ID, pid, (short)0, true), "a retry after completion");
+            assertEquals(ErrorCode.INVALID_TXN_STATE, ctx.endV2(ID, pid, (short)0, false).error(), "the other outcome is no retry");
+            assertEquals(List.of(), ctx.drainRecords(), "retries change nothing");
+            assertEquals(List.of("COMMIT " + pid + "/1"), ctx.markers("orders", 0));
+
+            ctx.add(ID, pid, (short)1, P1);
+            ctx.drainRecords();
+            // A late EndTxn of the previous transaction (its epoch) is fenced: the ongoing one is untouched.
+            assertEquals(ErrorCode.PRODUCER_FENCED, ctx.endV2(ID, pid, (short)0, true).error());
+            assertEquals(ErrorCode.PRODUCER_FENCED, ctx.endV2(ID, pid, (short)0, false).error());
+            assertEquals(ErrorCode.INVALID_PRODUCER_ID_MAPPING, ctx.endV2(ID, pid + 99, (short)1, true).error());
+            assertEquals(List.of(), ctx.drainRecords());
+            assertEquals(ONGOING, ctx.stateOf(ID));
+            assertEquals(Set.of(P1), ctx.metadata(ID).partitions());
+            assertEquals(List.of(), ctx.markers("orders", 1));
+        }
+    }
+
+    @Test
+    void tv2AnIdleIdMayAbortWhichBumpsTheEpochWithoutMarkers()
+    {
+        try (TransactionCoordinatorTestContext ctx = context())
+        {
+            final InitProducerId.Response p = ctx.init(ID);
+            final long pid = p.producerId();
+            ctx.drainRecords();
+            assertEquals(ErrorCode.INVALID_TXN_STATE, ctx.endV2(ID, pid, (short)0, true).error(), "nothing to commit");
+            assertEquals(new EndTxn.Response(ErrorCode.NONE, pid, (short)1), ctx.endV2(ID, pid, (short)0, false));
+            ctx.doWork();
+            assertEquals(List.of("PrepareAbort " + pid + "/1 []", "CompleteAbort " + pid + "/1 []"), ctx.drainRecords());
+            assertEquals(List.of(), ctx.markers("orders", 0));
+            assertEquals(new EndTxn.Response(ErrorCode.NONE, pid, (short)1), ctx.endV2(ID, pid, (short)0, false), "a retry");
+            assertEquals(new EndTxn.Response(ErrorCode.NONE, pid, (short)2), ctx.endV2(ID, pid, (short)1, false), "another empty abort");
+        }
+    }
+
+    @Test
+    void tv2AFencedProducersLateEndTxnIsNoRetry()
+    {
+        try (TransactionCoordinatorTestContext ctx = context())
+        {
+            final InitProducerId.Response p = ctx.init(ID);
+            ctx.add(ID, p, P0);
+            ctx.advance(TIMEOUT_MS);
+            assertEquals(COMPLETE_ABORT, ctx.stateOf(ID));
+            ctx.drainRecords();
+            // The timeout bumped the epoch to 1; the producer's EndTxn with epoch 0 is fenced, not taken for a retry.
+            assertEquals(ErrorCode.PRODUCER_FENCED, ctx.endV2(ID, p.producerId(), (short)0, false).error());
+            assertEquals(List.of(), ctx.drainRecords());
+        }
+    }
+
+    @Test
+    void tv2AnExhaustedEpochHandsOverANewProducerIdAtTheEnd()
+    {
+        try (TransactionCoordinatorTestContext ctx = context())
+        {
+            InitProducerId.Response p = ctx.init(ID);
+            final long first = p.producerId();
+            while (p.producerEpoch() < Short.MAX_VALUE - 1)
+            {
+                p = ctx.init(ID);
+            }
+            assertEquals(first, p.producerId());
+            ctx.add(ID, p, P0);
+            ctx.drainRecords();
+            final EndTxn.Response ended = ctx.endV2(ID, first, (short)(Short.MAX_VALUE - 1), true);
+            assertEquals(ErrorCode.NONE, ended.error());
+            final long next = ended.producerId();
+            assertNotEquals(first, next);
+            assertEquals(0, ended.producerEpoch());
+            assertEquals(List.of("PrepareCommit " + first + "/" + Short.MAX_VALUE + " [orders-0]"), ctx.drainRecords());
+            assertEquals(ErrorCode.CONCURRENT_TRANSACTIONS, ctx.add(ID, next, (short)0, P1).firstError(), "usable once complete");
+            ctx.doWork();
+            assertEquals(List.of("COMMIT " + first + "/" + Short.MAX_VALUE), ctx.markers("orders", 0));
+            assertEquals(List.of("CompleteCommit " + next + "/0 []"), ctx.drainRecords());
+            assertEquals(ended, ctx.endV2(ID, first, (short)(Short.MAX_VALUE - 1), true), "a retry with the old producer id");
+            assertEquals(ErrorCode.NONE, ctx.add(ID, next, (short)0, P1).firstError());
+            assertEquals(ErrorCode.PRODUCER_FENCED, ctx.endV2(ID, first, (short)(Short.MAX_VALUE - 1), true).error(),
+                "no retry once the next transaction runs");
+            assertEquals(new EndTxn.Response(ErrorCode.NONE, next, (short)1), ctx.endV2(ID, next, (short)0, true));
+        }
+    }
+
+    @Test
+    void tv2AnExhaustedEpochsHandOverSurvivesARestart(@TempDir final Path dir)
+    {
+        try (TransactionCoordinatorTestContext ctx = TransactionCoordinatorTestContext.onDisk(dir))
+        {
+            ctx.createTopic("orders", 2);
+            InitProducerId.Response p = ctx.init(ID);
+            final long first = p.producerId();
+            while (p.producerEpoch() < Short.MAX_VALUE - 1)
+            {
+                p = ctx.init(ID);
+            }
+            ctx.add(ID, p, P0);
+            final EndTxn.Response ended = ctx.endV2(ID, first, (short)(Short.MAX_VALUE - 1), false);
+            ctx.reopen();
+            assertEquals(PREPARE_ABORT, ctx.stateOf(ID));
+            assertEquals(ended.producerId(), ctx.metadata(ID).nextProducerId(), "the handed-over id is durable");
+            ctx.doWork();
+            assertEquals(COMPLETE_ABORT, ctx.stateOf(ID));
+            assertEquals(ended.producerId(), ctx.metadata(ID).producerId());
+            assertEquals(List.of("ABORT " + first + "/" + Short.MAX_VALUE), ctx.markers("orders", 0));
+            ctx.reopen();
+            assertEquals(ended, ctx.endV2(ID, first, (short)(Short.MAX_VALUE - 1), false), "a retry after the restart");
         }
     }
 

@@ -209,6 +209,12 @@ final class TransactionCoordinatorTestContext implements AutoCloseable
         return done(coordinator.endTxn(new EndTxn.Request(id, producerId, epoch, commit)));
     }
 
+    /** EndTxn v5 (transaction version 2): the epoch is bumped. */
+    EndTxn.Response endV2(final String id, final long producerId, final short epoch, final boolean commit)
+    {
+        return done(coordinator.endTxn(new EndTxn.Request(id, producerId, epoch, commit, true)));
+    }
+
     static <T> T done(final CompletableFuture<T> future)
     {
         assertTrue(future.isDone(), "the coordinator answers on the caller's thread");

@@ -97,7 +97,7 @@ final class KafkaApis
         if (apiKey == ApiKeys.API_VERSIONS.id && !SupportedApis.isSupported(ApiKeys.API_VERSIONS, apiVersion))
         {
             // KIP-511: answer in v0 with the error and the supported list, so the client can pick a version.
-            request.respond(SupportedApis.apiVersionsResponse(Errors.UNSUPPORTED_VERSION.code()), (short)0, (short)0);
+            request.respond(SupportedApis.apiVersionsResponse(Errors.UNSUPPORTED_VERSION.code(), (short)0), (short)0, (short)0);
             return;
         }
         if (!ApiKeys.hasId(apiKey))
@@ -122,7 +122,7 @@ final class KafkaApis
             case API_VERSIONS ->
             {
                 final ApiVersionsRequestData data = new ApiVersionsRequestData(body, version);
-                responder.respond(SupportedApis.apiVersionsResponse(Errors.NONE.code()));
+                responder.respond(SupportedApis.apiVersionsResponse(Errors.NONE.code(), version));
             }
             case METADATA -> responder.respond(metadata.handle(new MetadataRequestData(body, version), version));
             case CREATE_TOPICS ->

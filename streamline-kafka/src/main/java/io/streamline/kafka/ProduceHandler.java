@@ -8,12 +8,18 @@ import io.streamline.log.PartitionLog;
 import io.streamline.record.BatchValidator;
 import io.streamline.record.InvalidBatchException;
 import io.streamline.record.RecordBatch;
+import io.streamline.record.RecordBatchDescriptor;
 import io.streamline.topic.Topic;
+import io.streamline.txn.AddPartitionsToTxn;
+import io.streamline.txn.TxnPartition;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -22,7 +28,9 @@ import java.util.concurrent.RejectedExecutionException;
  * verbatim; a partition that fails gets its own error and nothing of it is appended. A producer's retry
  * of a stored batch is answered with the offset it was first written at. With acks=0 nothing is sent
  * back. A transactional batch is appended only to a partition of its producer's ongoing transaction
- * (see {@link #checkTransactional}).
+ * (see {@link #checkTransactional}); from v12 (transaction version 2, KIP-890) a partition not yet in it is
+ * first added to it by the transaction coordinator (see {@link #implicitAdd}), which begins the transaction
+ * if none is ongoing.
  * <p>
  * Threading: one per listener, called from I/O threads; each call allocates its own validator. Appends
  * that wait for the disk (fsync=always) run on the blocking executor given, if any, so an I/O thread
@@ -46,9 +54,83 @@ final class ProduceHandler
     void handle(final ProduceRequestData request, final short version, final Request context,
         final KafkaApis.Responder responder)
     {
+        final AddPartitionsToTxn.Request add = version >= 12 && request.transactionalId() != null ? implicitAdd(request, version) : null;
+        if (add == null)
+        {
+            appendAndRespond(request, version, context, responder, Map.of());
+            return;
+        }
+        final ByteBuf frame = context.retainFrame(); // The records are views of the request's bytes.
+        engine.transactionCoordinator().addPartitions(add).whenComplete((added, failure) ->
+        {
+            try
+            {
+                context.executor().execute(() ->
+                {
+                    try
+                    {
+                        appendAndRespond(request, version, context, responder, failure == null ? added.errors() :
+                            AddPartitionsToTxn.Response.all(add, ErrorCode.COORDINATOR_NOT_AVAILABLE).errors());
+                    }
+                    finally
+                    {
+                        frame.release();
+                    }
+                });
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                frame.release(); // The listener is closing.
+            }
+        });
+    }
+
+    /**
+     * Transaction version 2: the partitions whose first batch is transactional but not (yet) allowed by
+     * {@link io.streamline.txn.TransactionCoordinator#checkPartition} are to be added to the producer's transaction,
+     * as Kafka's broker does for Produce v12+ instead of the client's AddPartitionsToTxn. The coordinator's
+     * answer decides (it fences a stale epoch, refuses an unknown producer id, begins a transaction).
+     *
+     * @return the request to the coordinator, or null if no partition needs adding.
+     */
+    private AddPartitionsToTxn.Request implicitAdd(final ProduceRequestData request, final short version)
+    {
+        final RecordBatch first = new RecordBatch();
+        final List<TxnPartition> partitions = new ArrayList<>();
+        long producerId = RecordBatchDescriptor.NO_PRODUCER_ID;
+        short producerEpoch = RecordBatchDescriptor.NO_PRODUCER_EPOCH;
+        for (final ProduceRequestData.TopicProduceData wanted : request.topicData())
+        {
+            final Topic topic = version >= 13 ? Topics.byId(engine, wanted.topicId()) : Topics.byName(engine, wanted.name());
+            for (final ProduceRequestData.PartitionProduceData p : wanted.partitionData())
+            {
+                final ByteBuffer batches = Topics.hasPartition(topic, p.index()) && !topic.isInternal() ? KafkaRecords.bytes(p.records()) : null;
+                if (batches == null || batches.remaining() < RecordBatchDescriptor.BATCH_OVERHEAD)
+                {
+                    continue; // The append reports it.
+                }
+                first.wrap(batches, batches.position());
+                if (!first.isTransactional() || producerId >= 0 && (first.producerId() != producerId || first.producerEpoch() != producerEpoch) ||
+                    engine.transactionCoordinator().checkPartition(request.transactionalId(), first.producerId(), first.producerEpoch(),
+                        topic.name(), p.index()) == ErrorCode.NONE)
+                {
+                    continue;
+                }
+                producerId = first.producerId();
+                producerEpoch = first.producerEpoch();
+                partitions.add(new TxnPartition(topic.name(), p.index()));
+            }
+        }
+        return partitions.isEmpty() ? null :
+            new AddPartitionsToTxn.Request(request.transactionalId(), producerId, producerEpoch, partitions, false);
+    }
+
+    private void appendAndRespond(final ProduceRequestData request, final short version, final Request context,
+        final KafkaApis.Responder responder, final Map<TxnPartition, ErrorCode> addErrors)
+    {
         if (blockingAppends == null)
         {
-            responder.respond(append(request, version));
+            responder.respond(append(request, version, addErrors));
             return;
         }
         final ByteBuf frame = context.retainFrame(); // The records are views of the request's bytes.
@@ -60,7 +142,7 @@ final class ProduceHandler
                 RuntimeException failure = null;
                 try
                 {
-                    response = append(request, version);
+                    response = append(request, version, addErrors);
                 }
                 catch (final RuntimeException ex)
                 {
@@ -89,8 +171,11 @@ final class ProduceHandler
         }
     }
 
-    /** @return the response, or null for acks=0. */
-    private ProduceResponseData append(final ProduceRequestData request, final short version)
+    /**
+     * @param addErrors the coordinator's answer for the partitions added implicitly (transaction version 2).
+     * @return the response, or null for acks=0.
+     */
+    private ProduceResponseData append(final ProduceRequestData request, final short version, final Map<TxnPartition, ErrorCode> addErrors)
     {
         final ProduceResponseData response = new ProduceResponseData();
         final BatchValidator validator = new BatchValidator();
@@ -134,6 +219,13 @@ final class ProduceHandler
                     {
                         validator.validate(batch.wrap(batches, at), batches.limit(), maxMessageBytes);
                     }
+                    final ErrorCode addError = addErrors.getOrDefault(new TxnPartition(topic.name(), p.index()), ErrorCode.NONE);
+                    if (addError != ErrorCode.NONE)
+                    {
+                        out.setErrorCode(implicitAddError(addError)).setErrorMessage("Partition could not be added to the transaction: " +
+                            addError);
+                        continue;
+                    }
                     final ErrorCode txnError = checkTransactional(request.transactionalId(), topic.name(), p.index(),
                         batch.wrap(batches, batches.position()));
                     if (txnError != ErrorCode.NONE)
@@ -174,6 +266,22 @@ final class ProduceHandler
             return ErrorCode.NONE;
         }
         return engine.transactionCoordinator().checkPartition(transactionalId, first.producerId(), first.producerEpoch(), topic, partition);
+    }
+
+    /**
+     * Kafka's Produce error for a failed implicit add: the coordinator's transient errors (the previous
+     * transaction still completing, the coordinator unavailable) become the retriable NOT_ENOUGH_REPLICAS, a
+     * fenced producer INVALID_PRODUCER_EPOCH; the others pass.
+     */
+    private static short implicitAddError(final ErrorCode error)
+    {
+        return switch (error)
+        {
+            case CONCURRENT_TRANSACTIONS, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR ->
+                Errors.NOT_ENOUGH_REPLICAS.code();
+            case PRODUCER_FENCED -> Errors.INVALID_PRODUCER_EPOCH.code();
+            default -> error.code();
+        };
     }
 
     /**

@@ -57,15 +57,25 @@ final class SupportedApis
         // The consumer group protocol (KIP-848).
         add(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1);
         add(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1);
-        // Transactions (TransactionApis), transaction version 1: EndTxn v5 (KIP-890 epoch bump per transaction)
-        // is not served, and the transaction.version feature is not advertised.
+        // Transactions (TransactionApis), transaction versions 1 and 2: EndTxn v5 bumps the epoch per transaction,
+        // Produce v12+ and TxnOffsetCommit v5 add partitions implicitly (KIP-890); see TRANSACTION_VERSION.
         add(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5);
         add(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 4);
-        add(ApiKeys.END_TXN, 0, 4);
+        add(ApiKeys.END_TXN, 0, 5);
         add(ApiKeys.TXN_OFFSET_COMMIT, 0, 5);
         add(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0);
         add(ApiKeys.LIST_TRANSACTIONS, 0, 2);
     }
+
+    /** The feature that tells clients which transaction protocol the coordinator speaks (KIP-890). */
+    static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
+    /** The {@value #TRANSACTION_VERSION_FEATURE} supported (0..2) and finalized: 2, so Kafka 4 clients use transaction version 2. */
+    static final short TRANSACTION_VERSION = 2;
+    /**
+     * The epoch of the finalized features: fixed, as they never change; clients take features only from a
+     * response whose epoch is above the last one they saw (initially -1).
+     */
+    static final long FINALIZED_FEATURES_EPOCH = 1;
 
     private SupportedApis()
     {
@@ -99,9 +109,23 @@ final class SupportedApis
         return api == ApiKeys.PRODUCE ? PRODUCE_ADVERTISED_MIN_VERSION : VERSIONS.get(api)[0];
     }
 
-    static ApiVersionsResponseData apiVersionsResponse(final short errorCode)
+    /**
+     * @param errorCode the response's error.
+     * @param version   the ApiVersions version answered: v3+ carries the features (supported and finalized
+     *                  {@value #TRANSACTION_VERSION_FEATURE}), as Kafka.
+     * @return the response.
+     */
+    static ApiVersionsResponseData apiVersionsResponse(final short errorCode, final short version)
     {
         final ApiVersionsResponseData response = new ApiVersionsResponseData().setErrorCode(errorCode);
+        if (version >= 3 && errorCode == 0)
+        {
+            response.supportedFeatures().add(new ApiVersionsResponseData.SupportedFeatureKey().setName(TRANSACTION_VERSION_FEATURE)
+                .setMinVersion((short)0).setMaxVersion(TRANSACTION_VERSION));
+            response.setFinalizedFeaturesEpoch(FINALIZED_FEATURES_EPOCH);
+            response.finalizedFeatures().add(new ApiVersionsResponseData.FinalizedFeatureKey().setName(TRANSACTION_VERSION_FEATURE)
+                .setMinVersionLevel(TRANSACTION_VERSION).setMaxVersionLevel(TRANSACTION_VERSION));
+        }
         for (final Map.Entry<ApiKeys, short[]> e : VERSIONS.entrySet())
         {
             response.apiKeys().add(new ApiVersionsResponseData.ApiVersion()

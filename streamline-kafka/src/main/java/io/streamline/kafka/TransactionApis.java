@@ -38,7 +38,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The transaction APIs (transaction version 1), answered by the engine's {@link TransactionCoordinator}
+ * The transaction APIs (transaction versions 1 and 2: EndTxn v5 and TxnOffsetCommit v5 are KIP-890's), answered by the engine's {@link TransactionCoordinator}
  * (and the group coordinator for TxnOffsetCommit), later, on their threads; the answer is encoded and sent
  * on the connection's I/O thread. A transactional producer's PRODUCER_FENCED is INVALID_PRODUCER_EPOCH for
  * the versions before KIP-588 (InitProducerId v0-3, AddPartitionsToTxn v0-1, AddOffsetsToTxn v0-1, EndTxn
@@ -196,13 +196,15 @@ final class TransactionApis
 
     private CompletableFuture<EndTxnResponseData> endTxn(final EndTxnRequestData data, final short version)
     {
-        return transactions().endTxn(new EndTxn.Request(data.transactionalId(), data.producerId(), data.producerEpoch(), data.committed()))
-            .thenApply(r -> new EndTxnResponseData().setErrorCode(code(r.error(), version, 2)));
+        // v5 is transaction version 2: the epoch is bumped and the answer carries the producer id and epoch to use next.
+        return transactions().endTxn(new EndTxn.Request(data.transactionalId(), data.producerId(), data.producerEpoch(), data.committed(),
+            version >= 5)).thenApply(r -> new EndTxnResponseData().setErrorCode(code(r.error(), version, 2))
+                .setProducerId(version >= 5 ? r.producerId() : -1).setProducerEpoch(version >= 5 ? r.producerEpoch() : -1));
     }
 
     /**
      * TxnOffsetCommit v0-5: the group's offsets partition must be in the producer's transaction (AddOffsetsToTxn
-     * first), else every partition gets the verification's error; the offsets are then pending in the group
+     * first; v5, transaction version 2, adds it here, beginning the transaction if need be), else every partition gets the verification's error; the offsets are then pending in the group
      * coordinator until the transaction's marker.
      */
     private CompletableFuture<TxnOffsetCommitResponseData> txnOffsetCommit(final TxnOffsetCommitRequestData data, final short version)
@@ -218,11 +220,18 @@ final class TransactionApis
         }
         final OffsetCommit.Request commit = new OffsetCommit.Request(data.groupId(), version >= 3 ? data.generationIdOrMemberEpoch() : -1,
             version >= 3 ? data.memberId() : "", version >= 3 ? data.groupInstanceId() : null, partitions);
+        // v5 is transaction version 2: the client sent no AddOffsetsToTxn, the offsets partition is added here.
+        final boolean implicitAdd = version >= 5;
         final AddPartitionsToTxn.Request verify = new AddPartitionsToTxn.Request(data.transactionalId(), data.producerId(), data.producerEpoch(),
-            List.of(TransactionCoordinator.offsetsPartition(data.groupId())), true);
+            List.of(TransactionCoordinator.offsetsPartition(data.groupId())), !implicitAdd);
         return transactions().addPartitions(verify).thenCompose(verified ->
         {
-            final ErrorCode error = verified.firstError();
+            ErrorCode error = verified.firstError();
+            if (implicitAdd && error == ErrorCode.CONCURRENT_TRANSACTIONS)
+            {
+                // The previous transaction is completing: a retriable error TxnOffsetCommit clients know (Kafka's too).
+                error = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+            }
             if (error != ErrorCode.NONE)
             {
                 return CompletableFuture.completedFuture(OffsetCommit.Response.error(commit, error));

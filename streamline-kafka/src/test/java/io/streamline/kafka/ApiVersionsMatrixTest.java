@@ -91,6 +91,21 @@ class ApiVersionsMatrixTest
                 assertTrue(a.minVersion() >= api.oldestVersion(), api + " below the KIP-896 baseline");
                 assertArrayEquals(table.get(api), new short[] {a.minVersion(), a.maxVersion()});
             }
+            if (v >= 3)
+            {
+                // transaction.version 2 (KIP-890), supported and finalized: what makes Kafka 4 clients use it.
+                final ApiVersionsResponseData.SupportedFeatureKey supported = r.supportedFeatures().find("transaction.version");
+                assertEquals(0, supported.minVersion());
+                assertEquals(2, supported.maxVersion());
+                final ApiVersionsResponseData.FinalizedFeatureKey finalized = r.finalizedFeatures().find("transaction.version");
+                assertEquals(2, finalized.minVersionLevel());
+                assertEquals(2, finalized.maxVersionLevel());
+                assertTrue(r.finalizedFeaturesEpoch() >= 0, "clients ignore features of epoch -1");
+            }
+            else
+            {
+                assertTrue(r.supportedFeatures().isEmpty() && r.finalizedFeatures().isEmpty(), "v" + v + " has no features");
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -196,6 +197,14 @@ class KafkaTransactionsTest
             final TransactionDescription d = admin.describeTransactions(List.of("orders-tx")).description("orders-tx").get(20, TimeUnit.SECONDS);
             assertEquals(TransactionState.COMPLETE_COMMIT, d.state());
             assertTrue(d.topicPartitions().isEmpty());
+            // kafka-clients 4.4 used transaction version 2 (the listener advertises transaction.version 2): every
+            // EndTxn v5 bumped the epoch (0 from InitProducerId, then one per transaction), and the last marker and
+            // the partition's producer state carry it. Under version 1 the epoch would still be 0.
+            assertEquals(3, d.producerEpoch());
+            final ProducerState state = admin.describeProducers(List.of(new TopicPartition("orders", 0))).all().get(20, TimeUnit.SECONDS)
+                .get(new TopicPartition("orders", 0)).activeProducers().get(0);
+            assertEquals(d.producerId(), state.producerId());
+            assertEquals(3, state.producerEpoch());
             final List<String> listed = admin.listTransactions().all().get(20, TimeUnit.SECONDS).stream()
                 .map(TransactionListing::transactionalId).toList();
             assertEquals(List.of("orders-tx"), listed);
@@ -276,7 +285,9 @@ class KafkaTransactionsTest
             assertEquals(3, committed(admin, input), "committed with the transaction");
 
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>("output", "k", "out-3"));
+            // Acknowledged before the abort: under transaction version 2 a partition joins the transaction only when a
+            // batch reaches it, and a batch still unsent at the abort is dropped by the client (so no marker is due).
+            producer.send(new ProducerRecord<>("output", "k", "out-3")).get(20, TimeUnit.SECONDS);
             producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(6)), consumer.groupMetadata());
             producer.abortTransaction();
             awaitComplete("ctp-tx");

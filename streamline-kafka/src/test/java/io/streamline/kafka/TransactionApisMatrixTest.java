@@ -96,18 +96,25 @@ class TransactionApisMatrixTest
     private ProduceResponseData.PartitionProduceResponse produce(final String id, final long producerId, final short epoch,
         final int sequence, final int partition) throws Exception
     {
+        return produce((short)11, id, producerId, epoch, sequence, partition);
+    }
+
+    private ProduceResponseData.PartitionProduceResponse produce(final short version, final String id, final long producerId,
+        final short epoch, final int sequence, final int partition) throws Exception
+    {
         final ProduceRequestData request = new ProduceRequestData().setAcks((short)-1).setTimeoutMs(5000).setTransactionalId(id);
         request.topicData().add(new ProduceRequestData.TopicProduceData().setName("matrix").setPartitionData(List.of(
             new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(MemoryRecords.withTransactionalRecords(
                 Compression.NONE, producerId, epoch, sequence, new SimpleRecord(1_000L, null, "v".getBytes(StandardCharsets.UTF_8)))))));
-        final ProduceResponseData response = client.call(ApiKeys.PRODUCE, (short)11, request);
+        final ProduceResponseData response = client.call(ApiKeys.PRODUCE, version, request);
         return response.responses().iterator().next().partitionResponses().get(0);
     }
 
+    /** Transaction version 1: EndTxn v0-4 (v5 is {@link #endTxnV5BumpsTheEpochPerTransactionAndProduceV12AddsPartitions}). */
     @Test
     void aTransactionAtEveryVersionOfInitAddAndEnd() throws Exception
     {
-        for (short v = range(ApiKeys.END_TXN)[0]; v <= range(ApiKeys.END_TXN)[1]; v++)
+        for (short v = range(ApiKeys.END_TXN)[0]; v <= 4; v++)
         {
             final short initVersion = (short)Math.min(v + 2, range(ApiKeys.INIT_PRODUCER_ID)[1]);
             final short addVersion = (short)Math.min(v, 3);
@@ -138,6 +145,52 @@ class TransactionApisMatrixTest
             assertEquals(Errors.NONE.code(), endTxn(v, id, pid, epoch, v % 2 == 0), "a retry gets the same answer");
             assertEquals(Errors.INVALID_TXN_STATE.code(), endTxn(v, id, pid, epoch, v % 2 != 0));
         }
+    }
+
+    @Test
+    void endTxnV5BumpsTheEpochPerTransactionAndProduceV12AddsPartitions() throws Exception
+    {
+        final String id = "tx-v2";
+        final InitProducerIdResponseData init = init((short)5, id, 60_000);
+        final long pid = init.producerId();
+        final short epoch = init.producerEpoch();
+        assertEquals(Errors.INVALID_TXN_STATE.code(), produce((short)11, id, pid, epoch, 0, 0).errorCode(), "v11: no implicit add");
+        assertEquals(Errors.NONE.code(), produce((short)12, id, pid, epoch, 0, 0).errorCode(), "v12 adds the partition");
+        assertEquals(TransactionState.ONGOING, engine.transactionCoordinator().metadata(id).state());
+        assertEquals(Errors.INVALID_PRODUCER_EPOCH.code(), produce((short)12, id, pid, (short)(epoch + 1), 0, 1).errorCode(),
+            "another epoch is fenced, not added");
+        assertEquals(Errors.INVALID_PRODUCER_ID_MAPPING.code(), produce((short)12, id, pid + 1000, epoch, 0, 1).errorCode());
+        assertEquals(1, engine.transactionCoordinator().metadata(id).partitions().size());
+
+        final EndTxnResponseData committed = endTxnV5(id, pid, epoch, true);
+        assertEquals(Errors.NONE.code(), committed.errorCode());
+        assertEquals(pid, committed.producerId());
+        assertEquals(epoch + 1, committed.producerEpoch(), "the epoch is bumped per transaction");
+        awaitState(id, TransactionState.COMPLETE_COMMIT);
+        final EndTxnResponseData retried = endTxnV5(id, pid, epoch, true);
+        assertEquals(Errors.NONE.code(), retried.errorCode(), "a retry is answered again");
+        assertEquals(epoch + 1, retried.producerEpoch());
+        assertEquals(Errors.INVALID_TXN_STATE.code(), endTxnV5(id, pid, epoch, false).errorCode());
+
+        final short next = committed.producerEpoch();
+        assertEquals(Errors.INVALID_PRODUCER_EPOCH.code(), produce((short)12, id, pid, epoch, 1, 1).errorCode(), "the old epoch is fenced");
+        assertEquals(Errors.NONE.code(), produce((short)12, id, pid, next, 0, 1).errorCode(), "the next transaction begins");
+        assertEquals(Errors.PRODUCER_FENCED.code(), endTxnV5(id, pid, epoch, true).errorCode(), "a late EndTxn of the previous one");
+        assertEquals(TransactionState.ONGOING, engine.transactionCoordinator().metadata(id).state());
+        final EndTxnResponseData aborted = endTxnV5(id, pid, next, false);
+        assertEquals(Errors.NONE.code(), aborted.errorCode());
+        assertEquals(next + 1, aborted.producerEpoch());
+        awaitState(id, TransactionState.COMPLETE_ABORT);
+        final EndTxnResponseData v4 = client.call(ApiKeys.END_TXN, (short)4, new EndTxnRequestData().setTransactionalId(id)
+            .setProducerId(pid).setProducerEpoch(aborted.producerEpoch()).setCommitted(false));
+        assertEquals(Errors.NONE.code(), v4.errorCode(), "v4 (transaction version 1): a retry of the completed abort");
+        assertEquals(aborted.producerEpoch(), engine.transactionCoordinator().metadata(id).producerEpoch(), "v4 does not bump");
+    }
+
+    private EndTxnResponseData endTxnV5(final String id, final long producerId, final short epoch, final boolean commit) throws Exception
+    {
+        return client.call(ApiKeys.END_TXN, (short)5, new EndTxnRequestData().setTransactionalId(id).setProducerId(producerId)
+            .setProducerEpoch(epoch).setCommitted(commit));
     }
 
     private long offsetsBefore(final short version)
@@ -218,6 +271,17 @@ class TransactionApisMatrixTest
                 commit.setGenerationIdOrMemberEpoch(-1).setMemberId("");
             }
             final TxnOffsetCommitResponseData early = client.call(ApiKeys.TXN_OFFSET_COMMIT, v, commit);
+            if (v >= 5)
+            {
+                // Transaction version 2: TxnOffsetCommit v5 adds the group's offsets partition, beginning the transaction.
+                assertEquals(Errors.NONE.code(), early.topics().get(0).partitions().get(0).errorCode(), "v5 adds implicitly");
+                assertEquals(TransactionState.ONGOING, engine.transactionCoordinator().metadata(id).state());
+                assertEquals(1, engine.transactionCoordinator().metadata(id).partitions().size());
+                final TxnOffsetCommitResponseData stale = client.call(ApiKeys.TXN_OFFSET_COMMIT, v, commit.duplicate()
+                    .setProducerEpoch((short)(init.producerEpoch() + 1)));
+                assertEquals(Errors.PRODUCER_FENCED.code(), stale.topics().get(0).partitions().get(0).errorCode());
+                continue;
+            }
             assertEquals(Errors.INVALID_TXN_STATE.code(), early.topics().get(0).partitions().get(0).errorCode(),
                 "v" + v + ": without AddOffsetsToTxn");
             final short addVersion = (short)Math.min(v, range(ApiKeys.ADD_OFFSETS_TO_TXN)[1]);

@@ -108,6 +108,15 @@ class TransactionalProducerReadCommittedTest
         return values;
     }
 
+    /** Wait (bounded by the test's timeout) until the transactional id's markers are written. */
+    private void awaitComplete(final String transactionalId) throws InterruptedException
+    {
+        while (engine.transactionCoordinator().metadata(transactionalId).state().isPreparing())
+        {
+            Thread.sleep(2);
+        }
+    }
+
     @Test
     void readCommittedSeesExactlyWhatWasCommittedAcrossInterleavedProducers() throws Exception
     {
@@ -149,6 +158,9 @@ class TransactionalProducerReadCommittedTest
                 }
                 expected.add("plain" + round);
             }
+            // EndTxn is answered once Prepare is written; the markers follow on the coordinator's thread.
+            awaitComplete("tx-a");
+            awaitComplete("tx-b");
             final long end = engine.topicManager().topic(TP.topic()).partition(0).logEndOffset();
             assertEquals(end, consumer.endOffsets(List.of(TP)).get(TP), "nothing open: the LSO is the log end");
             final List<String> read = readTo(consumer, end);

@@ -358,6 +358,18 @@ public final class CoordinatorRuntime<K, R> implements AutoCloseable
     }
 
     /**
+     * The error a client gets for an operation whose records were too large to append, where the request has no
+     * code of its own for it (OffsetCommit has INVALID_COMMIT_OFFSET_SIZE): UNKNOWN_SERVER_ERROR, as Kafka.
+     *
+     * @param code the code an operation failed with.
+     * @return {@code code}, or UNKNOWN_SERVER_ERROR for RECORD_LIST_TOO_LARGE.
+     */
+    public static ErrorCode unknownIfTooLarge(final ErrorCode code)
+    {
+        return code == ErrorCode.RECORD_LIST_TOO_LARGE ? ErrorCode.UNKNOWN_SERVER_ERROR : code;
+    }
+
+    /**
      * Kafka's mapping of a failed coordinator append: too large is RECORD_LIST_TOO_LARGE (callers turn it
      * into their own code), anything else makes the coordinator unavailable to the client, who retries.
      */

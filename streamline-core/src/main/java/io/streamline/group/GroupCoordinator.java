@@ -243,7 +243,7 @@ public final class GroupCoordinator implements AutoCloseable
      */
     public CompletableFuture<JoinGroup.Response> joinGroup(final JoinGroup.Request request)
     {
-        return runtime.submit("JoinGroup", joins.join(request), code -> JoinGroup.Response.error(unknownIfTooLarge(code), request.memberId()));
+        return runtime.submit("JoinGroup", joins.join(request), code -> JoinGroup.Response.error(CoordinatorRuntime.unknownIfTooLarge(code), request.memberId()));
     }
 
     /**
@@ -254,7 +254,7 @@ public final class GroupCoordinator implements AutoCloseable
      */
     public CompletableFuture<SyncGroup.Response> syncGroup(final SyncGroup.Request request)
     {
-        return runtime.submit("SyncGroup", membership.sync(request), code -> SyncGroup.Response.error(unknownIfTooLarge(code)));
+        return runtime.submit("SyncGroup", membership.sync(request), code -> SyncGroup.Response.error(CoordinatorRuntime.unknownIfTooLarge(code)));
     }
 
     /**
@@ -265,7 +265,7 @@ public final class GroupCoordinator implements AutoCloseable
      */
     public CompletableFuture<Heartbeat.Response> heartbeat(final Heartbeat.Request request)
     {
-        return runtime.submit("Heartbeat", membership.heartbeat(request), code -> new Heartbeat.Response(unknownIfTooLarge(code)));
+        return runtime.submit("Heartbeat", membership.heartbeat(request), code -> new Heartbeat.Response(CoordinatorRuntime.unknownIfTooLarge(code)));
     }
 
     /**
@@ -276,7 +276,7 @@ public final class GroupCoordinator implements AutoCloseable
      */
     public CompletableFuture<LeaveGroup.Response> leaveGroup(final LeaveGroup.Request request)
     {
-        return runtime.submit("LeaveGroup", membership.leave(request), code -> new LeaveGroup.Response(unknownIfTooLarge(code), List.of()));
+        return runtime.submit("LeaveGroup", membership.leave(request), code -> new LeaveGroup.Response(CoordinatorRuntime.unknownIfTooLarge(code), List.of()));
     }
 
     /**
@@ -288,7 +288,7 @@ public final class GroupCoordinator implements AutoCloseable
     public CompletableFuture<ConsumerGroupHeartbeat.Response> consumerGroupHeartbeat(final ConsumerGroupHeartbeat.Request request)
     {
         return runtime.submit("ConsumerGroupHeartbeat", consumerGroups.heartbeat(request),
-            code -> ConsumerGroupHeartbeat.Response.error(unknownIfTooLarge(code), null));
+            code -> ConsumerGroupHeartbeat.Response.error(CoordinatorRuntime.unknownIfTooLarge(code), null));
     }
 
     /**
@@ -300,7 +300,7 @@ public final class GroupCoordinator implements AutoCloseable
     public CompletableFuture<ConsumerGroupDescribe.Response> consumerGroupDescribe(final ConsumerGroupDescribe.Request request)
     {
         return runtime.submit("ConsumerGroupDescribe", consumerGroups.describe(request), code -> new ConsumerGroupDescribe.Response(
-            request.groupIds().stream().map(id -> new ConsumerGroupDescribe.Group(id, unknownIfTooLarge(code), null, "Dead", -1, -1, "",
+            request.groupIds().stream().map(id -> new ConsumerGroupDescribe.Group(id, CoordinatorRuntime.unknownIfTooLarge(code), null, "Dead", -1, -1, "",
                 List.of())).toList()));
     }
 
@@ -312,8 +312,7 @@ public final class GroupCoordinator implements AutoCloseable
      */
     public CompletableFuture<OffsetCommit.Response> commitOffsets(final OffsetCommit.Request request)
     {
-        return runtime.submit("OffsetCommit", offsets.commit(request), code -> OffsetCommit.Response.error(request,
-            code == ErrorCode.RECORD_LIST_TOO_LARGE ? ErrorCode.INVALID_COMMIT_OFFSET_SIZE : code));
+        return runtime.submit("OffsetCommit", offsets.commit(request), code -> commitError(request, code));
     }
 
     /**
@@ -331,7 +330,13 @@ public final class GroupCoordinator implements AutoCloseable
         final long producerId, final short producerEpoch)
     {
         return runtime.submit("TxnOffsetCommit", offsets.commitTransactional(request, producerId, producerEpoch),
-            code -> OffsetCommit.Response.error(request, code == ErrorCode.RECORD_LIST_TOO_LARGE ? ErrorCode.INVALID_COMMIT_OFFSET_SIZE : code));
+            code -> commitError(request, code));
+    }
+
+    private static OffsetCommit.Response commitError(final OffsetCommit.Request request, final ErrorCode code)
+    {
+        return OffsetCommit.Response.error(request,
+            code == ErrorCode.RECORD_LIST_TOO_LARGE ? ErrorCode.INVALID_COMMIT_OFFSET_SIZE : code);
     }
 
     /**
@@ -358,7 +363,7 @@ public final class GroupCoordinator implements AutoCloseable
      */
     public CompletableFuture<OffsetFetch.Response> fetchOffsets(final OffsetFetch.Request request)
     {
-        return runtime.submit("OffsetFetch", offsets.fetch(request), code -> new OffsetFetch.Response(unknownIfTooLarge(code), List.of()));
+        return runtime.submit("OffsetFetch", offsets.fetch(request), code -> new OffsetFetch.Response(CoordinatorRuntime.unknownIfTooLarge(code), List.of()));
     }
 
     /**
@@ -369,7 +374,7 @@ public final class GroupCoordinator implements AutoCloseable
      */
     public CompletableFuture<OffsetDelete.Response> deleteOffsets(final OffsetDelete.Request request)
     {
-        return runtime.submit("OffsetDelete", offsets.delete(request), code -> new OffsetDelete.Response(unknownIfTooLarge(code), List.of()));
+        return runtime.submit("OffsetDelete", offsets.delete(request), code -> new OffsetDelete.Response(CoordinatorRuntime.unknownIfTooLarge(code), List.of()));
     }
 
     /**
@@ -380,7 +385,7 @@ public final class GroupCoordinator implements AutoCloseable
      */
     public CompletableFuture<ListGroups.Response> listGroups(final ListGroups.Request request)
     {
-        return runtime.submit("ListGroups", admin.list(request), code -> new ListGroups.Response(unknownIfTooLarge(code), List.of()));
+        return runtime.submit("ListGroups", admin.list(request), code -> new ListGroups.Response(CoordinatorRuntime.unknownIfTooLarge(code), List.of()));
     }
 
     /**
@@ -392,7 +397,7 @@ public final class GroupCoordinator implements AutoCloseable
     public CompletableFuture<DescribeGroups.Response> describeGroups(final DescribeGroups.Request request)
     {
         return runtime.submit("DescribeGroups", admin.describe(request), code -> new DescribeGroups.Response(
-            request.groupIds().stream().map(id -> new DescribeGroups.Group(id, unknownIfTooLarge(code), "", "", "", List.of())).toList()));
+            request.groupIds().stream().map(id -> new DescribeGroups.Group(id, CoordinatorRuntime.unknownIfTooLarge(code), "", "", "", List.of())).toList()));
     }
 
     /**
@@ -404,12 +409,7 @@ public final class GroupCoordinator implements AutoCloseable
     public CompletableFuture<DeleteGroups.Response> deleteGroups(final DeleteGroups.Request request)
     {
         return runtime.submit("DeleteGroups", admin.delete(request), code -> new DeleteGroups.Response(
-            request.groupIds().stream().map(id -> new DeleteGroups.Result(id, unknownIfTooLarge(code))).toList()));
-    }
-
-    private static ErrorCode unknownIfTooLarge(final ErrorCode code)
-    {
-        return code == ErrorCode.RECORD_LIST_TOO_LARGE ? ErrorCode.UNKNOWN_SERVER_ERROR : code;
+            request.groupIds().stream().map(id -> new DeleteGroups.Result(id, CoordinatorRuntime.unknownIfTooLarge(code))).toList()));
     }
 
     /**

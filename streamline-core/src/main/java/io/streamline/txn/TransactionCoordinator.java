@@ -246,7 +246,7 @@ public final class TransactionCoordinator implements AutoCloseable
      */
     public CompletableFuture<InitProducerId.Response> initProducerId(final InitProducerId.Request request)
     {
-        return runtime.submit("InitProducerId", handler.initProducerId(request), code -> InitProducerId.Response.error(unavailable(code)));
+        return runtime.submit("InitProducerId", handler.initProducerId(request), code -> InitProducerId.Response.error(CoordinatorRuntime.unknownIfTooLarge(code)));
     }
 
     /**
@@ -259,7 +259,7 @@ public final class TransactionCoordinator implements AutoCloseable
     public CompletableFuture<AddPartitionsToTxn.Response> addPartitions(final AddPartitionsToTxn.Request request)
     {
         return runtime.submit("AddPartitionsToTxn", handler.addPartitions(request),
-            code -> AddPartitionsToTxn.Response.all(request, unavailable(code)));
+            code -> AddPartitionsToTxn.Response.all(request, CoordinatorRuntime.unknownIfTooLarge(code)));
     }
 
     /**
@@ -292,7 +292,7 @@ public final class TransactionCoordinator implements AutoCloseable
      */
     public CompletableFuture<EndTxn.Response> endTxn(final EndTxn.Request request)
     {
-        return runtime.submit("EndTxn", handler.endTxn(request), code -> new EndTxn.Response(unavailable(code)));
+        return runtime.submit("EndTxn", handler.endTxn(request), code -> new EndTxn.Response(CoordinatorRuntime.unknownIfTooLarge(code)));
     }
 
     /**
@@ -304,7 +304,7 @@ public final class TransactionCoordinator implements AutoCloseable
      */
     public CompletableFuture<EndTxn.Response> awaitCompletion(final String transactionalId)
     {
-        return runtime.submit("AwaitCompletion", handler.awaitCompletion(transactionalId), code -> new EndTxn.Response(unavailable(code)));
+        return runtime.submit("AwaitCompletion", handler.awaitCompletion(transactionalId), code -> new EndTxn.Response(CoordinatorRuntime.unknownIfTooLarge(code)));
     }
 
     /**
@@ -316,7 +316,7 @@ public final class TransactionCoordinator implements AutoCloseable
     public CompletableFuture<DescribeTransactions.Response> describe(final List<String> transactionalIds)
     {
         return runtime.submit("DescribeTransactions", handler.describe(transactionalIds), code -> new DescribeTransactions.Response(
-            transactionalIds.stream().map(id -> new DescribeTransactions.Description(id, unavailable(code), "", -1, -1, -1, (short)-1,
+            transactionalIds.stream().map(id -> new DescribeTransactions.Description(id, CoordinatorRuntime.unknownIfTooLarge(code), "", -1, -1, -1, (short)-1,
                 List.of())).toList()));
     }
 
@@ -329,7 +329,7 @@ public final class TransactionCoordinator implements AutoCloseable
     public CompletableFuture<ListTransactions.Response> list(final ListTransactions.Request request)
     {
         return runtime.submit("ListTransactions", handler.list(request),
-            code -> new ListTransactions.Response(unavailable(code), List.of(), List.of()));
+            code -> new ListTransactions.Response(CoordinatorRuntime.unknownIfTooLarge(code), List.of(), List.of()));
     }
 
     /**
@@ -366,11 +366,6 @@ public final class TransactionCoordinator implements AutoCloseable
     public TransactionMetadata metadata(final String transactionalId)
     {
         return state.get(transactionalId);
-    }
-
-    private static ErrorCode unavailable(final ErrorCode code)
-    {
-        return code == ErrorCode.RECORD_LIST_TOO_LARGE ? ErrorCode.UNKNOWN_SERVER_ERROR : code;
     }
 
     /**

@@ -962,7 +962,7 @@ public final class Consumer<K, V> implements AutoCloseable
         final List<OffsetCommit.Partition> list = new ArrayList<>();
         offsets.forEach((tp, om) -> list.add(new OffsetCommit.Partition(tp.topic(), tp.partition(), om.offset(),
             OffsetCommit.NO_LEADER_EPOCH, om.metadata())));
-        final ConsumerGroupMetadata member = isSubscribed() ? group.metadata() :
+        final ConsumerGroupMetadata member = isSubscribed() ? group.commitIdentity() :
             new ConsumerGroupMetadata(options.groupId(), -1, "", null);
         return new OffsetCommit.Request(options.groupId(), member.generationId(), member.memberId(), member.groupInstanceId(), list);
     }

@@ -86,6 +86,8 @@ final class GroupMember
     private State state = State.UNJOINED;
     private String memberId = JoinGroup.UNKNOWN_MEMBER_ID;
     private int generation = JoinGroup.NO_GENERATION;
+    /** The generation whose assignment the member holds: set when a SyncGroup completes, as Kafka's groupMetadata(). */
+    private int assignedGeneration = JoinGroup.NO_GENERATION;
     private String protocolName;
     private boolean rejoinNeeded;
     private boolean ownsPartitions;
@@ -112,8 +114,17 @@ final class GroupMember
         return state == State.STABLE && !rejoinNeeded;
     }
 
-    /** @return the member's identity now. */
+    /**
+     * @return the member's identity with the generation of the assignment it holds: during a rebalance it stays
+     * that of the last completed one, as Kafka's consumer reports it.
+     */
     ConsumerGroupMetadata metadata()
+    {
+        return new ConsumerGroupMetadata(options.groupId(), assignedGeneration, memberId, options.groupInstanceId());
+    }
+
+    /** @return the identity a commit carries: the generation of the latest JoinGroup, for the coordinator to judge. */
+    ConsumerGroupMetadata commitIdentity()
     {
         return new ConsumerGroupMetadata(options.groupId(), generation, memberId, options.groupInstanceId());
     }
@@ -275,6 +286,7 @@ final class GroupMember
             case NONE ->
             {
                 state = State.STABLE;
+                assignedGeneration = generation;
                 nextHeartbeatNs = nowNs + options.heartbeatInterval().toNanos();
                 final List<TopicPartition> assignment = ConsumerProtocol.assignedPartitions(response.assignment());
                 final List<TopicPartition> owned = ownsPartitions ? host.owned() : List.of();
@@ -334,6 +346,7 @@ final class GroupMember
             memberId = JoinGroup.UNKNOWN_MEMBER_ID;
         }
         generation = JoinGroup.NO_GENERATION;
+        assignedGeneration = JoinGroup.NO_GENERATION;
         state = State.UNJOINED;
         nextRequestNs = nowNs;
     }
@@ -362,6 +375,7 @@ final class GroupMember
             memberId = JoinGroup.UNKNOWN_MEMBER_ID;
         }
         generation = JoinGroup.NO_GENERATION;
+        assignedGeneration = JoinGroup.NO_GENERATION;
         rejoinNeeded = true;
         if (state == State.STABLE)
         {
@@ -428,6 +442,7 @@ final class GroupMember
         state = State.UNJOINED;
         memberId = JoinGroup.UNKNOWN_MEMBER_ID;
         generation = JoinGroup.NO_GENERATION;
+        assignedGeneration = JoinGroup.NO_GENERATION;
         join = null;
         sync = null;
         heartbeat = null;

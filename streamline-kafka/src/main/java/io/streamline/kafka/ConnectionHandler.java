@@ -17,13 +17,19 @@ import java.util.ArrayDeque;
 
 /**
  * One connection's requests, handled on its I/O thread one at a time: Kafka clients rely on responses
- * coming back in request order. While a request waits (a long-polling Fetch), and while the responses
- * not yet taken by the client exceed the channel's write-buffer high-water mark, the connection stops
- * reading; frames already decoded are queued and handled, in order, once it can go on. So a client that
+ * coming back in request order. Once a request arrives while another is in flight (a long-polling Fetch),
+ * and while the responses not yet taken by the client exceed the channel's write-buffer high-water mark,
+ * the connection stops reading; frames already decoded are queued and handled, in order, once it can go on. So a client that
  * sends requests but does not read the answers holds at most that bound of responses in memory.
  * Any failure while handling a request is logged once and closes this connection only. A frame with an
  * impossible length behind requests not yet answered closes the connection once they are answered, in
  * order, as Kafka does (it reads no further frame until the previous one is answered).
+ * <p>
+ * A Fetch waiting for data when another request arrives answers at once with what there is, instead
+ * of holding that request back until its {@code max_wait_ms}: a fetch may always return early, and a client
+ * that sends, say, the Fetch that closes its fetch session (kafka-clients' consumer on close) or a heartbeat on
+ * the same connection (librdkafka) means to be answered. Clients keep one Fetch in flight per connection, so
+ * this never turns into a loop of empty fetches; one that pipelined fetches would only get smaller answers.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter
 {
@@ -61,6 +67,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
         {
             queued.add(frame);
             ctx.channel().config().setAutoRead(false);
+            if (inFlight != null)
+            {
+                inFlight.hurry(); // A waiting Fetch answers now rather than hold this request back until max_wait_ms.
+            }
             return;
         }
         handle(frame);
@@ -161,7 +171,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
             fail(failWhenAnswered);
             return;
         }
-        final boolean canRead = inFlight == null && queued.isEmpty() && channel.isWritable() && failWhenAnswered == null;
+        // While a request is in flight the connection still reads, so that a next request can hurry a waiting
+        // Fetch; the first frame queued stops reading again (channelRead).
+        final boolean canRead = queued.isEmpty() && channel.isWritable() && failWhenAnswered == null;
         if (channel.isActive() && canRead != channel.config().isAutoRead())
         {
             channel.config().setAutoRead(canRead);

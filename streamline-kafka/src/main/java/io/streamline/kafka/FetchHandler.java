@@ -216,6 +216,7 @@ final class FetchHandler
         void start()
         {
             context.onCancel(this::stop);
+            context.onHurry(() -> finish(true));
             for (final PartitionLog log : logs)
             {
                 log.addAppendListener(this);

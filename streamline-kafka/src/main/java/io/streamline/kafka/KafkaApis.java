@@ -122,7 +122,11 @@ final class KafkaApis
             case API_VERSIONS ->
             {
                 final ApiVersionsRequestData data = new ApiVersionsRequestData(body, version);
-                responder.respond(SupportedApis.apiVersionsResponse(Errors.NONE.code(), version));
+                // v5 (KIP-1242): a client that names the cluster or node it means to reach, and reached another, re-bootstraps.
+                final boolean elsewhere = (data.clusterId() != null && !data.clusterId().equals(MetadataHandler.CLUSTER_ID)) ||
+                    (data.nodeId() >= 0 && data.nodeId() != MetadataHandler.NODE_ID);
+                responder.respond(SupportedApis.apiVersionsResponse(
+                    elsewhere ? Errors.REBOOTSTRAP_REQUIRED.code() : Errors.NONE.code(), version));
             }
             case METADATA -> responder.respond(metadata.handle(new MetadataRequestData(body, version), version));
             case CREATE_TOPICS ->

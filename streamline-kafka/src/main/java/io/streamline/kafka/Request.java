@@ -18,6 +18,7 @@ final class Request
     private final int correlationId;
     private boolean done;
     private Runnable onCancel;
+    private Runnable onHurry;
 
     Request(final ConnectionHandler connection, final ByteBuf frame, final ByteBuffer bytes)
     {
@@ -93,6 +94,7 @@ final class Request
         }
         done = true;
         onCancel = null;
+        onHurry = null;
         connection.completed(this, body, version, headerVersion, recordBytes, afterWrite);
     }
 
@@ -112,9 +114,27 @@ final class Request
         onCancel = action;
     }
 
+    /** @param action run when a later request arrives while this one waits: answer now with what there is. */
+    void onHurry(final Runnable action)
+    {
+        onHurry = action;
+    }
+
+    /** A later request of the connection waits behind this one (responses go in request order). */
+    void hurry()
+    {
+        final Runnable action = onHurry;
+        onHurry = null;
+        if (!done && action != null)
+        {
+            action.run();
+        }
+    }
+
     void cancel()
     {
         done = true;
+        onHurry = null;
         final Runnable action = onCancel;
         onCancel = null;
         if (action != null)

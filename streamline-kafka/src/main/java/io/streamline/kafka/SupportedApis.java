@@ -29,7 +29,7 @@ final class SupportedApis
         add(ApiKeys.FETCH, 4, 18);
         add(ApiKeys.LIST_OFFSETS, 1, 11);
         add(ApiKeys.METADATA, 0, 13);
-        add(ApiKeys.API_VERSIONS, 0, 4);
+        add(ApiKeys.API_VERSIONS, 0, 5);
         add(ApiKeys.CREATE_TOPICS, 2, 7);
         add(ApiKeys.INIT_PRODUCER_ID, 0, 6);
         add(ApiKeys.FIND_COORDINATOR, 0, 6);

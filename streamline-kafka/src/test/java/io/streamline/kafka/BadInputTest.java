@@ -114,7 +114,8 @@ class BadInputTest
         assertEquals(Errors.UNSUPPORTED_VERSION.code(), tokens.errorCode());
 
         // ApiVersions of a version newer than supported: a v0 response with the error and the supported list.
-        healthy.send(ApiKeys.API_VERSIONS, ApiKeys.API_VERSIONS.latestVersion(), new ApiVersionsRequestData()
+        final short newer = (short)(SupportedApis.versions().get(ApiKeys.API_VERSIONS)[1] + 1);
+        healthy.send(ApiKeys.API_VERSIONS, newer, new ApiVersionsRequestData()
             .setClientSoftwareName("t").setClientSoftwareVersion("1"));
         final ApiVersionsResponseData v0 = (ApiVersionsResponseData)healthy.readResponse(ApiKeys.API_VERSIONS, (short)0,
             (short)0);

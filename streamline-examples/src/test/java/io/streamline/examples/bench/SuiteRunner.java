@@ -1,6 +1,9 @@
 package io.streamline.examples.bench;
 
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
@@ -33,7 +36,14 @@ public final class SuiteRunner
         final Launcher launcher = LauncherFactory.create();
         final SummaryGeneratingListener listener = new SummaryGeneratingListener();
         final long start = System.nanoTime();
-        launcher.execute(request, listener);
+        if (Boolean.getBoolean("suite.timings"))
+        {
+            launcher.execute(request, listener, new Timings());
+        }
+        else
+        {
+            launcher.execute(request, listener);
+        }
         final long runMs = (System.nanoTime() - start) / 1_000_000;
         final TestExecutionSummary summary = listener.getSummary();
         if (summary.getTotalFailureCount() > 0)
@@ -43,5 +53,28 @@ public final class SuiteRunner
         System.out.println("suite tests=" + summary.getTestsFoundCount() + " failed=" + summary.getTotalFailureCount() +
             " run_ms=" + runMs + " jvm_ms=" + (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()));
         System.exit(summary.getTotalFailureCount() == 0 && summary.getTestsFoundCount() > 0 ? 0 : 1);
+    }
+
+    /** With {@code -Dsuite.timings=true}: one line per test and class, {@code time ms=... test=...}. */
+    private static final class Timings implements TestExecutionListener
+    {
+        private final java.util.Map<String, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void executionStarted(final TestIdentifier id)
+        {
+            started.put(id.getUniqueId(), System.nanoTime());
+        }
+
+        @Override
+        public void executionFinished(final TestIdentifier id, final TestExecutionResult result)
+        {
+            final Long at = started.remove(id.getUniqueId());
+            if (at != null && (id.isTest() || id.getSource().map(s -> s instanceof org.junit.platform.engine.support.descriptor.ClassSource).orElse(false)))
+            {
+                System.out.printf("time ms=%.1f %s=%s%n", (System.nanoTime() - at) / 1e6, id.isTest() ? "test" : "class",
+                    id.getLegacyReportingName() + " " + id.getUniqueId().replaceAll(".*class:io.streamline.examples.suite.([A-Za-z]+).*", "$1"));
+            }
+        }
     }
 }

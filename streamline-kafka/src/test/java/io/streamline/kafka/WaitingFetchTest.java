@@ -1,0 +1,109 @@
+package io.streamline.kafka;
+
+import io.streamline.embedded.StreamlineEngine;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ResponseHeader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A Fetch waiting for data answers at once, with what there is, when the client sends another request on the
+ * same connection (as kafka-clients' consumer does when it closes its fetch session), instead of holding that
+ * request back for the Fetch's whole max_wait_ms; and ApiVersions v5 (KIP-1242) checks the cluster and node.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WaitingFetchTest
+{
+    /** Longer than the test may run: only an early answer gets the test through. */
+    private static final int TEN_MINUTES_MS = 600_000;
+
+    private static FetchRequestData waitingFetch(final String topic)
+    {
+        final FetchRequestData fetch = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(TEN_MINUTES_MS).setMinBytes(1)
+            .setMaxBytes(1 << 20).setIsolationLevel((byte)0).setSessionId(0).setSessionEpoch(-1);
+        fetch.topics().add(new FetchRequestData.FetchTopic().setTopic(topic).setPartitions(List.of(
+            new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20))));
+        return fetch;
+    }
+
+    private static <T extends ApiMessage> T read(final WireClient client, final ApiKeys api, final short version,
+        final int correlationId) throws Exception
+    {
+        final ByteBuffer frame = client.readFrame();
+        assertNotNull(frame, "the connection stays open");
+        final ResponseHeader header = ResponseHeader.parse(frame, api == ApiKeys.API_VERSIONS ? 0 : api.responseHeaderVersion(version));
+        assertEquals(correlationId, header.correlationId(), "responses in request order");
+        @SuppressWarnings("unchecked")
+        final T response = (T)api.messageType.newResponse();
+        response.read(new ByteBufferAccessor(frame), version);
+        return response;
+    }
+
+    @Test
+    void aWaitingFetchAnswersWhenTheNextRequestArrivesAndBothComeBackInOrder() throws Exception
+    {
+        try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().autoCreateTopics(false).build();
+             KafkaListener listener = KafkaListener.start(engine);
+             WireClient client = new WireClient(listener.port()))
+        {
+            engine.topicManager().createTopic("quiet", 1, Map.of());
+            final short fetchVersion = 12;
+            client.send(ApiKeys.FETCH, fetchVersion, waitingFetch("quiet"));
+            client.send(ApiKeys.API_VERSIONS, (short)4, new ApiVersionsRequestData());
+
+            final FetchResponseData fetched = read(client, ApiKeys.FETCH, fetchVersion, 1);
+            assertEquals(Errors.NONE.code(), fetched.errorCode());
+            final FetchResponseData.PartitionData partition = fetched.responses().get(0).partitions().get(0);
+            assertEquals(Errors.NONE.code(), partition.errorCode());
+            assertEquals(0, partition.highWatermark(), "an empty answer: nothing was produced");
+            final ApiVersionsResponseData versions = read(client, ApiKeys.API_VERSIONS, (short)4, 2);
+            assertEquals(Errors.NONE.code(), versions.errorCode());
+
+            // The connection goes on as before: a Fetch alone waits for data, and is answered by an append.
+            client.send(ApiKeys.FETCH, fetchVersion, waitingFetch("quiet"));
+            try (io.streamline.embedded.Producer<byte[], byte[]> producer = engine.producer())
+            {
+                producer.send(new io.streamline.embedded.ProducerRecord<>("quiet", 0, null, "late".getBytes(), List.of(), null));
+                producer.flush();
+            }
+            final FetchResponseData woken = read(client, ApiKeys.FETCH, fetchVersion, 3);
+            assertEquals(1, woken.responses().get(0).partitions().get(0).highWatermark());
+        }
+    }
+
+    @Test
+    void apiVersionsV5AsksAClientThatMeantAnotherClusterOrNodeToRebootstrap() throws Exception
+    {
+        try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().build();
+             KafkaListener listener = KafkaListener.start(engine);
+             WireClient client = new WireClient(listener.port()))
+        {
+            final short v5 = 5;
+            final ApiVersionsResponseData unnamed = client.call(ApiKeys.API_VERSIONS, v5, new ApiVersionsRequestData());
+            assertEquals(Errors.NONE.code(), unnamed.errorCode());
+            final ApiVersionsResponseData ours = client.call(ApiKeys.API_VERSIONS, v5,
+                new ApiVersionsRequestData().setClusterId(MetadataHandler.CLUSTER_ID).setNodeId(MetadataHandler.NODE_ID));
+            assertEquals(Errors.NONE.code(), ours.errorCode());
+            final ApiVersionsResponseData otherCluster = client.call(ApiKeys.API_VERSIONS, v5,
+                new ApiVersionsRequestData().setClusterId("another-cluster").setNodeId(MetadataHandler.NODE_ID));
+            assertEquals(Errors.REBOOTSTRAP_REQUIRED.code(), otherCluster.errorCode());
+            final ApiVersionsResponseData otherNode = client.call(ApiKeys.API_VERSIONS, v5,
+                new ApiVersionsRequestData().setClusterId(MetadataHandler.CLUSTER_ID).setNodeId(3));
+            assertEquals(Errors.REBOOTSTRAP_REQUIRED.code(), otherNode.errorCode());
+        }
+    }
+}

@@ -19,7 +19,8 @@
 #     users do). run_ms is the launcher's run, including the broker's start; jvm_ms is from the JVM's start.
 #  3. reset: ResetProbe, N tests' worth of state reset by StreamlineEngine.reset(): median, p99, max, and the
 #     heap after a full GC at tests 100, N/2 and N.
-# Results: <out>/results.md (printed at the end) and the raw lines in <out>/raw.txt.
+# Results: <out>/results.md (printed at the end), the raw lines in <out>/raw.txt, and every test's and class's time
+# of each suite run in <out>/{streamline,embeddedkafka}-suite-timings.txt.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -86,8 +87,8 @@ done
 
 echo "== the 30-test example suite, $suite_runs runs each"
 for i in $(seq 1 "$suite_runs"); do
-  s=$("$JAVA" $JAVA_OPTS $STREAMLINE_LOG -cp "$cp_streamline" io.streamline.examples.bench.SuiteRunner 2>>"$out/streamline-suite.log" | grep '^suite' || true)
-  k=$("$JAVA" $JAVA_OPTS -cp "$cp_kafka" io.streamline.examples.bench.SuiteRunner 2>>"$out/embeddedkafka-suite.log" | grep '^suite' || true)
+  s=$("$JAVA" $JAVA_OPTS $STREAMLINE_LOG -Dsuite.timings=true -cp "$cp_streamline" io.streamline.examples.bench.SuiteRunner 2>>"$out/streamline-suite.log" | tee -a "$out/streamline-suite-timings.txt" | grep '^suite' || true)
+  k=$("$JAVA" $JAVA_OPTS -Dsuite.timings=true -cp "$cp_kafka" io.streamline.examples.bench.SuiteRunner 2>>"$out/embeddedkafka-suite.log" | tee -a "$out/embeddedkafka-suite-timings.txt" | grep '^suite' || true)
   echo "streamline $s" | tee -a "$raw"
   echo "embeddedkafka $k" | tee -a "$raw"
 done

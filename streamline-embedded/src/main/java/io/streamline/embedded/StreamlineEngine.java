@@ -78,6 +78,11 @@ public final class StreamlineEngine implements AutoCloseable
     private StreamlineEngine(final Builder builder)
     {
         this.clock = builder.clock;
+        final KafkaListenerProvider listenerProvider = builder.listenerPort >= 0 ? listenerProvider() : null;
+        if (listenerProvider != null)
+        {
+            listenerProvider.warmUp(); // beside the opening of the store and the coordinators
+        }
         this.autoCreateTopics = builder.autoCreateTopics;
         this.defaultPartitions = builder.defaultPartitions;
         final LogStore.Builder storeBuilder = LogStore.builder().fsync(builder.fsync).clock(clock)
@@ -110,15 +115,11 @@ public final class StreamlineEngine implements AutoCloseable
         this.cleanerThread = builder.cleanerConfig.enabled() ? PeriodicAgent.start("streamline-log-cleaner", clock,
             builder.cleanerConfig.backoffMs(), () -> cleanCompactedLogs(false), this::onCleanerError) : null;
         KafkaListenerProvider.Listener started = null;
-        if (builder.listenerPort >= 0)
+        if (listenerProvider != null)
         {
             try
             {
-                started = java.util.ServiceLoader.load(KafkaListenerProvider.class, StreamlineEngine.class.getClassLoader())
-                    .findFirst()
-                    .orElseThrow(() -> new StreamlineException(ErrorCode.BROKER_NOT_AVAILABLE,
-                        "a Kafka listener was asked for, but io.streamline:streamline-kafka is not on the classpath: add it as a dependency"))
-                    .start(this, builder.listenerHost, builder.listenerPort);
+                started = listenerProvider.start(this, builder.listenerHost, builder.listenerPort);
             }
             catch (final RuntimeException ex)
             {
@@ -127,6 +128,14 @@ public final class StreamlineEngine implements AutoCloseable
             }
         }
         this.listener = started;
+    }
+
+    private static KafkaListenerProvider listenerProvider()
+    {
+        return java.util.ServiceLoader.load(KafkaListenerProvider.class, StreamlineEngine.class.getClassLoader())
+            .findFirst()
+            .orElseThrow(() -> new StreamlineException(ErrorCode.BROKER_NOT_AVAILABLE,
+                "a Kafka listener was asked for, but io.streamline:streamline-kafka is not on the classpath: add it as a dependency"));
     }
 
     /**

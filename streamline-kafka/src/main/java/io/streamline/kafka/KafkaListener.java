@@ -71,6 +71,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
             final ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false) // accepts once the request handlers exist (below)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                     new WriteBufferWaterMark(MAX_PENDING_RESPONSE_BYTES / 2, MAX_PENDING_RESPONSE_BYTES))
@@ -91,6 +92,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
             this.host = bound.getAddress().getHostAddress();
             this.port = bound.getPort();
             apis[0] = new KafkaApis(engine, this.host, this.port, blockingAppends);
+            serverChannel.config().setAutoRead(true);
         }
         catch (final RuntimeException ex)
         {

@@ -14,4 +14,10 @@ public final class StreamlineKafkaListenerProvider implements KafkaListenerProvi
     {
         return KafkaListener.start(engine, host, port);
     }
+
+    @Override
+    public void warmUp()
+    {
+        WarmUp.start();
+    }
 }

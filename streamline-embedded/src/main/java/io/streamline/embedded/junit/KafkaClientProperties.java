@@ -21,6 +21,9 @@ final class KafkaClientProperties
         props.put("bootstrap.servers", bootstrapServers);
         props.put("request.timeout.ms", "10000");
         props.put("default.api.timeout.ms", "30000");
+        // A client retries after retry.backoff.ms, for example a transactional producer's InitProducerId while its
+        // connection to the coordinator opens: Kafka's 100 ms would be most of a short test. Still exponential.
+        props.put("retry.backoff.ms", "10");
         return props;
     }
 

@@ -18,6 +18,14 @@ public interface KafkaListenerProvider
      */
     Listener start(StreamlineEngine engine, String host, int port);
 
+    /**
+     * Prepare for {@link #start} in the background (for example, load what it needs) while the engine opens,
+     * so that a listener in a fresh JVM is ready sooner; returns at once. Optional: starting works without it.
+     */
+    default void warmUp()
+    {
+    }
+
     /** A running listener. */
     interface Listener extends AutoCloseable
     {

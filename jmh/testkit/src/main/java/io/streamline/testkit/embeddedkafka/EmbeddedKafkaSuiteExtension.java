@@ -150,6 +150,7 @@ public final class EmbeddedKafkaSuiteExtension implements BeforeEachCallback, Af
         final Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("request.timeout.ms", "10000");
+        props.put("retry.backoff.ms", "10"); // the client settings of io.streamline.embedded.junit.KafkaClientProperties
         if (parameter.isAnnotationPresent(ProducerProperties.class))
         {
             props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");

@@ -41,10 +41,6 @@ final class WarmUp
     /** Start warming on a daemon thread; returns at once. */
     static void start()
     {
-        if (Boolean.getBoolean("streamline.kafka.noWarmUp"))
-        {
-            return;
-        }
         final Thread thread = new Thread(WarmUp::run, "streamline-kafka-warmup");
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
@@ -55,16 +51,12 @@ final class WarmUp
     {
         try
         {
-            final long t0 = System.nanoTime();
             netty();
-            final long t1 = System.nanoTime();
             protocol();
-            System.err.printf("warm netty %.1f ms protocol %.1f ms%n", (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
         }
         catch (final RuntimeException | LinkageError ex)
         {
             LOG.debug("warming the Kafka listener's classes stopped early", ex);
-            ex.printStackTrace();
         }
     }
 

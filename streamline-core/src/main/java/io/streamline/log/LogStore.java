@@ -4,7 +4,6 @@ import io.streamline.ErrorCode;
 import io.streamline.StorageException;
 import io.streamline.StreamlineException;
 import io.streamline.agent.PeriodicAgent;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
@@ -51,7 +50,7 @@ public final class LogStore implements AutoCloseable
     private final Map<String, MemoryLogDirectory> memory = new ConcurrentHashMap<>();
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final AgentRunner flusher;
+    private final PeriodicAgent.Running flusher;
     private final AtomicLong flushErrors = new AtomicLong();
     private volatile boolean closed;
 

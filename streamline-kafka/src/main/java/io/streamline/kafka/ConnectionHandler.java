@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
     private boolean handling;
     private Throwable failWhenAnswered;
     private boolean closing;
+    private boolean inputShutdown;
 
     ConnectionHandler(final KafkaApis apis)
     {
@@ -75,6 +77,27 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
         }
         handle(frame);
         drain();
+    }
+
+    /**
+     * The client shut down its output (half-close): answer what it sent, in order, then close. (Netty is told to
+     * allow half-closure so that requests still in flight keep their answers, as with Kafka, which reads no
+     * further while a request is in flight.)
+     */
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
+    {
+        if (event instanceof ChannelInputShutdownEvent)
+        {
+            inputShutdown = true;
+            if (inFlight != null)
+            {
+                inFlight.hurry();
+            }
+            drain();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -171,9 +194,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter
             fail(failWhenAnswered);
             return;
         }
-        // While a request is in flight the connection still reads, so that a next request can hurry a waiting
-        // Fetch; the first frame queued stops reading again (channelRead).
-        final boolean canRead = queued.isEmpty() && channel.isWritable() && failWhenAnswered == null;
+        if (inputShutdown && inFlight == null && queued.isEmpty())
+        {
+            closing = true; // The client half-closed and everything it sent is answered.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        // While a Fetch waits the connection still reads, so that a next request (or the client's half-close) can
+        // hurry it; the first frame queued stops reading again (channelRead).
+        final boolean canRead = (inFlight == null || inFlight.canHurry()) && queued.isEmpty() && channel.isWritable() &&
+            failWhenAnswered == null && !inputShutdown;
         if (channel.isActive() && canRead != channel.config().isAutoRead())
         {
             channel.config().setAutoRead(canRead);

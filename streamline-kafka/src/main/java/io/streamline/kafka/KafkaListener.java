@@ -73,6 +73,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false) // accepts once the request handlers exist (below)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // ConnectionHandler closes once all is answered
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                     new WriteBufferWaterMark(MAX_PENDING_RESPONSE_BYTES / 2, MAX_PENDING_RESPONSE_BYTES))
                 .childOption(ChannelOption.ALLOCATOR, allocator)

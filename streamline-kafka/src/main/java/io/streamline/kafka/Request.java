@@ -120,6 +120,12 @@ final class Request
         onHurry = action;
     }
 
+    /** @return true while the request waits and would answer at once if {@link #hurry hurried} (a waiting Fetch). */
+    boolean canHurry()
+    {
+        return !done && onHurry != null;
+    }
+
     /** A later request of the connection waits behind this one (responses go in request order). */
     void hurry()
     {

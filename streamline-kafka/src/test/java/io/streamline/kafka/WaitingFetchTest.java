@@ -86,6 +86,23 @@ class WaitingFetchTest
     }
 
     @Test
+    void aClientThatHalfClosesGetsItsWaitingFetchAnsweredAndThenTheConnectionCloses() throws Exception
+    {
+        try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().autoCreateTopics(false).build();
+             KafkaListener listener = KafkaListener.start(engine);
+             WireClient client = new WireClient(listener.port()))
+        {
+            engine.topicManager().createTopic("quiet", 1, Map.of());
+            final short fetchVersion = 12;
+            client.send(ApiKeys.FETCH, fetchVersion, waitingFetch("quiet"));
+            client.shutdownOutput();
+            final FetchResponseData fetched = read(client, ApiKeys.FETCH, fetchVersion, 1);
+            assertEquals(Errors.NONE.code(), fetched.errorCode());
+            assertNull(client.readFrame(), "closed once everything sent is answered");
+        }
+    }
+
+    @Test
     void apiVersionsV5AsksAClientThatMeantAnotherClusterOrNodeToRebootstrap() throws Exception
     {
         try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().build();

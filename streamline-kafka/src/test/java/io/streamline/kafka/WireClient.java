@@ -36,6 +36,12 @@ final class WireClient implements AutoCloseable
         out.flush();
     }
 
+    /** Half-close: the server reads end of stream after what was sent. */
+    void shutdownOutput() throws IOException
+    {
+        socket.shutdownOutput();
+    }
+
     /** @return the response frame without its length, or null if the server closed the connection. */
     ByteBuffer readFrame() throws IOException
     {

@@ -1,5 +1,7 @@
 package io.streamline.kafka;
 
+import io.streamline.embedded.Producer;
+import io.streamline.embedded.ProducerRecord;
 import io.streamline.embedded.StreamlineEngine;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -10,6 +12,8 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ResponseHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,74 +57,80 @@ class WaitingFetchTest
         return response;
     }
 
+    private static final short FETCH_VERSION = 12;
+
+    private StreamlineEngine engine;
+    private KafkaListener listener;
+    private WireClient client;
+
+    /** An engine with an empty topic, and a client whose first request is a Fetch of it that waits. */
+    @BeforeEach
+    void aFetchWaits() throws Exception
+    {
+        engine = StreamlineEngine.builder().inMemory().autoCreateTopics(false).build();
+        listener = KafkaListener.start(engine);
+        client = new WireClient(listener.port());
+        engine.topicManager().createTopic("quiet", 1, Map.of());
+        client.send(ApiKeys.FETCH, FETCH_VERSION, waitingFetch("quiet"));
+    }
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        client.close();
+        listener.close();
+        engine.close();
+    }
+
     @Test
     void aWaitingFetchAnswersWhenTheNextRequestArrivesAndBothComeBackInOrder() throws Exception
     {
-        try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().autoCreateTopics(false).build();
-             KafkaListener listener = KafkaListener.start(engine);
-             WireClient client = new WireClient(listener.port()))
+        client.send(ApiKeys.API_VERSIONS, (short)4, new ApiVersionsRequestData());
+
+        final FetchResponseData fetched = read(client, ApiKeys.FETCH, FETCH_VERSION, 1);
+        assertEquals(Errors.NONE.code(), fetched.errorCode());
+        final FetchResponseData.PartitionData partition = fetched.responses().get(0).partitions().get(0);
+        assertEquals(Errors.NONE.code(), partition.errorCode());
+        assertEquals(0, partition.highWatermark(), "an empty answer: nothing was produced");
+        final ApiVersionsResponseData versions = read(client, ApiKeys.API_VERSIONS, (short)4, 2);
+        assertEquals(Errors.NONE.code(), versions.errorCode());
+
+        // The connection goes on as before: a Fetch alone waits for data, and is answered by an append.
+        client.send(ApiKeys.FETCH, FETCH_VERSION, waitingFetch("quiet"));
+        try (Producer<byte[], byte[]> producer = engine.producer())
         {
-            engine.topicManager().createTopic("quiet", 1, Map.of());
-            final short fetchVersion = 12;
-            client.send(ApiKeys.FETCH, fetchVersion, waitingFetch("quiet"));
-            client.send(ApiKeys.API_VERSIONS, (short)4, new ApiVersionsRequestData());
-
-            final FetchResponseData fetched = read(client, ApiKeys.FETCH, fetchVersion, 1);
-            assertEquals(Errors.NONE.code(), fetched.errorCode());
-            final FetchResponseData.PartitionData partition = fetched.responses().get(0).partitions().get(0);
-            assertEquals(Errors.NONE.code(), partition.errorCode());
-            assertEquals(0, partition.highWatermark(), "an empty answer: nothing was produced");
-            final ApiVersionsResponseData versions = read(client, ApiKeys.API_VERSIONS, (short)4, 2);
-            assertEquals(Errors.NONE.code(), versions.errorCode());
-
-            // The connection goes on as before: a Fetch alone waits for data, and is answered by an append.
-            client.send(ApiKeys.FETCH, fetchVersion, waitingFetch("quiet"));
-            try (io.streamline.embedded.Producer<byte[], byte[]> producer = engine.producer())
-            {
-                producer.send(new io.streamline.embedded.ProducerRecord<>("quiet", 0, null, "late".getBytes(), List.of(), null));
-                producer.flush();
-            }
-            final FetchResponseData woken = read(client, ApiKeys.FETCH, fetchVersion, 3);
-            assertEquals(1, woken.responses().get(0).partitions().get(0).highWatermark());
+            producer.send(new ProducerRecord<>("quiet", 0, null, "late".getBytes(), List.of(), null));
+            producer.flush();
         }
+        final FetchResponseData woken = read(client, ApiKeys.FETCH, FETCH_VERSION, 3);
+        assertEquals(1, woken.responses().get(0).partitions().get(0).highWatermark());
     }
 
     @Test
     void aClientThatHalfClosesGetsItsWaitingFetchAnsweredAndThenTheConnectionCloses() throws Exception
     {
-        try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().autoCreateTopics(false).build();
-             KafkaListener listener = KafkaListener.start(engine);
-             WireClient client = new WireClient(listener.port()))
-        {
-            engine.topicManager().createTopic("quiet", 1, Map.of());
-            final short fetchVersion = 12;
-            client.send(ApiKeys.FETCH, fetchVersion, waitingFetch("quiet"));
-            client.shutdownOutput();
-            final FetchResponseData fetched = read(client, ApiKeys.FETCH, fetchVersion, 1);
-            assertEquals(Errors.NONE.code(), fetched.errorCode());
-            assertNull(client.readFrame(), "closed once everything sent is answered");
-        }
+        client.shutdownOutput();
+        final FetchResponseData fetched = read(client, ApiKeys.FETCH, FETCH_VERSION, 1);
+        assertEquals(Errors.NONE.code(), fetched.errorCode());
+        assertNull(client.readFrame(), "closed once everything sent is answered");
     }
 
     @Test
     void apiVersionsV5AsksAClientThatMeantAnotherClusterOrNodeToRebootstrap() throws Exception
     {
-        try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().build();
-             KafkaListener listener = KafkaListener.start(engine);
-             WireClient client = new WireClient(listener.port()))
-        {
-            final short v5 = 5;
-            final ApiVersionsResponseData unnamed = client.call(ApiKeys.API_VERSIONS, v5, new ApiVersionsRequestData());
-            assertEquals(Errors.NONE.code(), unnamed.errorCode());
-            final ApiVersionsResponseData ours = client.call(ApiKeys.API_VERSIONS, v5,
-                new ApiVersionsRequestData().setClusterId(MetadataHandler.CLUSTER_ID).setNodeId(MetadataHandler.NODE_ID));
-            assertEquals(Errors.NONE.code(), ours.errorCode());
-            final ApiVersionsResponseData otherCluster = client.call(ApiKeys.API_VERSIONS, v5,
-                new ApiVersionsRequestData().setClusterId("another-cluster").setNodeId(MetadataHandler.NODE_ID));
-            assertEquals(Errors.REBOOTSTRAP_REQUIRED.code(), otherCluster.errorCode());
-            final ApiVersionsResponseData otherNode = client.call(ApiKeys.API_VERSIONS, v5,
-                new ApiVersionsRequestData().setClusterId(MetadataHandler.CLUSTER_ID).setNodeId(3));
-            assertEquals(Errors.REBOOTSTRAP_REQUIRED.code(), otherNode.errorCode());
-        }
+        final short v5 = 5;
+        client.send(ApiKeys.API_VERSIONS, v5, new ApiVersionsRequestData());
+        read(client, ApiKeys.FETCH, FETCH_VERSION, 1);
+        final ApiVersionsResponseData unnamed = read(client, ApiKeys.API_VERSIONS, v5, 2);
+        assertEquals(Errors.NONE.code(), unnamed.errorCode());
+        final ApiVersionsResponseData ours = client.call(ApiKeys.API_VERSIONS, v5,
+            new ApiVersionsRequestData().setClusterId(MetadataHandler.CLUSTER_ID).setNodeId(MetadataHandler.NODE_ID));
+        assertEquals(Errors.NONE.code(), ours.errorCode());
+        final ApiVersionsResponseData otherCluster = client.call(ApiKeys.API_VERSIONS, v5,
+            new ApiVersionsRequestData().setClusterId("another-cluster").setNodeId(MetadataHandler.NODE_ID));
+        assertEquals(Errors.REBOOTSTRAP_REQUIRED.code(), otherCluster.errorCode());
+        final ApiVersionsResponseData otherNode = client.call(ApiKeys.API_VERSIONS, v5,
+            new ApiVersionsRequestData().setClusterId(MetadataHandler.CLUSTER_ID).setNodeId(3));
+        assertEquals(Errors.REBOOTSTRAP_REQUIRED.code(), otherNode.errorCode());
     }
 }

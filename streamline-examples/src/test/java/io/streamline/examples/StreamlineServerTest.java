@@ -26,7 +26,8 @@ class StreamlineServerTest
         final Path data = tmp.resolve("server-data");
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            StreamlineServer.class.getName(), "--data-dir", data.toString(), "--fsync", "always", "--port", "0")
+            StreamlineServer.class.getName(), "--data-dir", data.toString(), "--fsync", "always", "--port", "0",
+            "--group-initial-rebalance-delay-ms", "3000", "--consumer-group-heartbeat-interval-ms", "5000")
             .redirectErrorStream(true).start();
         final List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
@@ -66,5 +67,30 @@ class StreamlineServerTest
         {
             assertTrue(engine.admin().listTopics().isEmpty());
         }
+    }
+
+    @Test
+    void groupSettingsAreOptionsWithTheEngineDefaultsUnlessGiven()
+    {
+        final StreamlineServer.Options defaults = StreamlineServer.Options.parse(new String[0]);
+        assertEquals(-1, defaults.initialRebalanceDelayMs, "the engine's default");
+        assertEquals(0, defaults.consumerHeartbeatIntervalMs, "the engine's default");
+        final StreamlineServer.Options kafkaLike = StreamlineServer.Options.parse(new String[] {
+            "--group-initial-rebalance-delay-ms", "3000", "--consumer-group-heartbeat-interval-ms", "5000"});
+        assertEquals(3000, kafkaLike.initialRebalanceDelayMs);
+        assertEquals(5000, kafkaLike.consumerHeartbeatIntervalMs);
+        assertEquals(0, StreamlineServer.Options.parse(new String[] {"--group-initial-rebalance-delay-ms", "0"}).initialRebalanceDelayMs);
+
+        final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+            () -> StreamlineServer.Options.parse(new String[] {"--group-initial-rebalance-delay-ms", "-1"}));
+        assertEquals("--group-initial-rebalance-delay-ms must be at least 0: -1", negative.getMessage());
+        final IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+            () -> StreamlineServer.Options.parse(new String[] {"--consumer-group-heartbeat-interval-ms", "0"}));
+        assertEquals("--consumer-group-heartbeat-interval-ms must be at least 1: 0", zero.getMessage());
+        final IllegalArgumentException word = assertThrows(IllegalArgumentException.class,
+            () -> StreamlineServer.Options.parse(new String[] {"--consumer-group-heartbeat-interval-ms", "fast"}));
+        assertEquals("--consumer-group-heartbeat-interval-ms needs a number of milliseconds, not fast", word.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> StreamlineServer.Options.parse(new String[] {"--consumer-group-heartbeat-interval-ms"}));
     }
 }

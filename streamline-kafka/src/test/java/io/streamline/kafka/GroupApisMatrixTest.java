@@ -1,6 +1,7 @@
 package io.streamline.kafka;
 
 import io.streamline.embedded.StreamlineEngine;
+import io.streamline.group.GroupConfig;
 import io.streamline.topic.Topic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
@@ -373,7 +374,7 @@ class GroupApisMatrixTest
                 assertEquals(Errors.INVALID_REQUEST.code(), consumerHeartbeat(v, group, "", 0, List.of()).errorCode());
             }
             assertEquals(1, joined.memberEpoch());
-            assertEquals(5000, joined.heartbeatIntervalMs());
+            assertEquals(GroupConfig.DEFAULT_CONSUMER_HEARTBEAT_INTERVAL_MS, joined.heartbeatIntervalMs(), "the engine default, ADR 0014");
             assertEquals(1, joined.assignment().topicPartitions().size());
             assertEquals(Topics.toKafka(topic.id()), joined.assignment().topicPartitions().get(0).topicId());
             assertEquals(List.of(0, 1), joined.assignment().topicPartitions().get(0).partitions());

@@ -390,16 +390,38 @@ public final class StreamlineEngine implements AutoCloseable
      */
     public void reset()
     {
+        reset(engine ->
+        {
+        });
+    }
+
+    /**
+     * As {@link #reset()}, then {@code prepare} runs with the emptied engine before any Kafka connection is
+     * accepted again: what it creates, such as the topics a test declares, exists before a client left open
+     * reconnects (which could otherwise auto-create one of them first, with other settings).
+     *
+     * @param prepare what to do with the emptied engine, on the calling thread.
+     * @throws StreamlineException if a topic cannot be deleted, or what {@code prepare} throws.
+     * @throws ClosedException     if the engine is closed.
+     */
+    public void reset(final java.util.function.Consumer<StreamlineEngine> prepare)
+    {
+        Objects.requireNonNull(prepare, "prepare");
         synchronized (resetLock)
         {
             ensureOpen();
-            if (listener == null)
+            final Runnable resetAndPrepare = () ->
             {
                 resetState();
+                prepare.accept(this);
+            };
+            if (listener == null)
+            {
+                resetAndPrepare.run();
             }
             else
             {
-                listener.closeConnections(this::resetState);
+                listener.closeConnections(resetAndPrepare);
             }
         }
     }

@@ -71,6 +71,28 @@ class EngineResetTest
 
     @Test
     @Timeout(60)
+    void resetWithAPreparationRunsItOnTheEmptiedEngineAndKeepsWhatItCreates()
+    {
+        try (StreamlineEngine engine = StreamlineEngine.builder().inMemory().build())
+        {
+            engine.admin().createTopic("left-behind", 2);
+            final java.util.List<Set<String>> seen = new java.util.ArrayList<>();
+            engine.reset(e ->
+            {
+                seen.add(e.admin().listTopics());
+                e.admin().createTopic("declared", 3);
+            });
+            assertEquals(List.of(Set.of()), seen, "the preparation runs once, after everything was deleted");
+            assertEquals(Set.of("declared"), engine.admin().listTopics());
+            assertEquals(3, engine.admin().describeTopic("declared").partitions().size());
+            final IllegalStateException failed = assertThrows(IllegalStateException.class,
+                () -> engine.reset(e -> { throw new IllegalStateException("preparation failed"); }));
+            assertEquals("preparation failed", failed.getMessage());
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void aClosedEngineCannotBeReset()
     {
         final StreamlineEngine engine = StreamlineEngine.builder().build();

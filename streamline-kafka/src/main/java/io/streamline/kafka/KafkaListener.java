@@ -56,6 +56,12 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
     private final ChannelGroup connections = new DefaultChannelGroup("streamline-kafka-connections", GlobalEventExecutor.INSTANCE);
     private final String host;
     private final int port;
+    /**
+     * True while {@link #closeConnections} runs: a connection accepted meanwhile (the acceptor may be past the
+     * point where pausing it takes effect) is closed before it is served. Read after the connection joins
+     * {@link #connections}, written before that group is closed, so each such connection is closed by one side.
+     */
+    private volatile boolean paused;
 
     private KafkaListener(final StreamlineEngine engine, final String host, final int port, final int maxFrameBytes,
         final ByteBufAllocator allocator)
@@ -83,6 +89,11 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
                     protected void initChannel(final SocketChannel ch)
                     {
                         connections.add(ch);
+                        if (paused)
+                        {
+                            ch.close(); // accepted just as closeConnections began: never served
+                            return;
+                        }
                         ch.pipeline()
                             .addLast("frames", new FrameDecoder(maxFrameBytes))
                             .addLast("requests", new ConnectionHandler(apis[0]));
@@ -184,6 +195,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
     @Override
     public void closeConnections(final Runnable action)
     {
+        paused = true;
         serverChannel.config().setAutoRead(false);
         try
         {
@@ -193,6 +205,7 @@ public final class KafkaListener implements KafkaListenerProvider.Listener
         }
         finally
         {
+            paused = false;
             serverChannel.config().setAutoRead(true);
         }
     }

@@ -7,8 +7,9 @@ import java.util.TreeMap;
 
 /**
  * One isolation scope's hold on an engine of a pool: the engine with the scope's topics created (and the
- * bootstrap property set). Kept in the scope's JUnit store, which closes it when the scope ends; closing
- * resets the engine and gives it back to the pool.
+ * bootstrap property set), created while no Kafka connection is accepted, so that a client left open by an
+ * earlier test cannot create one of them first. Kept in the scope's JUnit store, which closes it when the scope
+ * ends; closing resets the engine and gives it back to the pool.
  */
 final class EngineLease implements AutoCloseable
 {
@@ -45,7 +46,9 @@ final class EngineLease implements AutoCloseable
         final EngineLease lease = new EngineLease(pool, engine, test);
         try
         {
-            lease.prepare();
+            // The engine came back empty, but a client left open by an earlier test may have reconnected since:
+            // empty it again and create the topics before any connection is accepted.
+            engine.reset(e -> lease.prepare());
         }
         catch (final RuntimeException ex)
         {
@@ -70,8 +73,7 @@ final class EngineLease implements AutoCloseable
     /** Between two tests that share this lease (a class with one test instance): empty the engine again. */
     void resetAndPrepare()
     {
-        engine.reset();
-        prepare();
+        engine.reset(e -> prepare());
     }
 
     private void prepare()

@@ -10,6 +10,7 @@ import io.streamline.log.FsyncPolicy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -239,6 +240,50 @@ class StreamlineExtensionModesTest
         }
     }
 
+    @StreamlineTest(listener = false, topics = @TestTopic(name = "outer-topic", partitions = 2))
+    static class WithNested
+    {
+        @Test
+        void outer(final StreamlineEngine engine)
+        {
+            SEEN.add(engine);
+            assertEquals(Set.of("outer-topic"), engine.admin().listTopics());
+            engine.admin().createTopic("left-by-outer", 1);
+        }
+
+        @Nested
+        class Inner
+        {
+            @Test
+            void innerFirst(final StreamlineEngine engine)
+            {
+                SEEN.add(engine);
+                assertEquals(Set.of("outer-topic"), engine.admin().listTopics(), "the enclosing class's topics, nothing left");
+                engine.admin().createTopic("left-by-inner", 1);
+            }
+
+            @Test
+            void innerSecond(final StreamlineEngine engine)
+            {
+                SEEN.add(engine);
+                assertEquals(Set.of("outer-topic"), engine.admin().listTopics(), "the enclosing class's topics, nothing left");
+                engine.admin().createTopic("left-by-inner", 1);
+            }
+        }
+
+        @Nested
+        @StreamlineTest(listener = false, topics = @TestTopic(name = "own-topic"))
+        class Overriding
+        {
+            @Test
+            void own(final StreamlineEngine engine)
+            {
+                SEEN.add(engine);
+                assertEquals(Set.of("own-topic"), engine.admin().listTopics(), "its own annotation wins");
+            }
+        }
+    }
+
     private static EngineExecutionResults run(final boolean parallel, final Class<?>... classes)
     {
         SEEN.clear();
@@ -314,6 +359,15 @@ class StreamlineExtensionModesTest
     {
         assertAllPassed(run(false, Options.class), 1);
         assertAllPassed(run(false, Options.class), 1); // The topic left in the directory by the first run is gone.
+    }
+
+    @Test
+    void nestedClassesTakeTheEnclosingSettingsWithTheSameIsolationUnlessAnnotatedThemselves()
+    {
+        assertAllPassed(run(false, WithNested.class), 4);
+        assertEquals(4, SEEN.size());
+        assertEquals(1, distinct(SEEN).size(), "the nested classes reuse the enclosing class's engine (same engine settings)");
+        assertTrue(SEEN.stream().allMatch(StreamlineEngine::isClosed), "every engine closed after the run");
     }
 
     @Test

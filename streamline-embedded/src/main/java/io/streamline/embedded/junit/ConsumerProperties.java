@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * kafka-clients consumer's settings: {@code bootstrap.servers}, {@code group.id}, {@code String} key and
  * value deserializers, {@code auto.offset.reset=earliest}, {@code fetch.max.wait.ms=100} (a consumer's close
  * waits for its outstanding Fetch), {@code heartbeat.interval.ms=100} (members hear of a rebalance at their next
- * heartbeat) and timeouts of 10 to 30 seconds. Each gets its own copy.
+ * heartbeat), {@code retry.backoff.ms=10} and timeouts of 10 to 30 seconds. Each gets its own copy.
  */
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @Retention(RetentionPolicy.RUNTIME)

@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One isolation scope's hold on an engine of a pool: the engine with the scope's topics created (and the
- * bootstrap property set), created while no Kafka connection is accepted, so that a client left open by an
- * earlier test cannot create one of them first. Kept in the scope's JUnit store, which closes it when the scope
- * ends; closing resets the engine and gives it back to the pool.
+ * One isolation scope's hold on an engine of a pool: the engine emptied by one reset when the scope takes it,
+ * with the scope's topics (and the bootstrap property) set while no Kafka connection is accepted, so that a
+ * client left open by an earlier scope cannot create one of them first. Kept in the scope's JUnit store, which
+ * closes it when the scope ends; closing gives the engine back to the pool as it is.
  */
 final class EngineLease implements AutoCloseable
 {
@@ -46,15 +46,15 @@ final class EngineLease implements AutoCloseable
         final EngineLease lease = new EngineLease(pool, engine, test);
         try
         {
-            // The engine came back empty, but a client left open by an earlier test may have reconnected since:
-            // empty it again and create the topics before any connection is accepted.
+            // Whatever an earlier scope (or, with a data directory, an earlier run) left, including what a client
+            // it left open did since: emptied, and the topics created before any connection is accepted again.
             engine.reset(e -> lease.prepare());
         }
         catch (final RuntimeException ex)
         {
             try
             {
-                pool.giveBack(engine);
+                pool.discard(engine);
             }
             catch (final RuntimeException suppressed)
             {
@@ -103,7 +103,7 @@ final class EngineLease implements AutoCloseable
         return configs;
     }
 
-    /** Reset the engine and give it back to the pool. */
+    /** Give the engine back to the pool (the next scope to take it empties it). */
     @Override
     public void close()
     {

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Engines of one {@link EngineSettings}, each used by one isolation scope (a test or a class) at a time:
- * a scope takes an idle engine, or a new one, and gives it back reset. Tests that run one after another
+ * a scope takes an idle engine, or a new one, empties it (see {@link EngineLease}) and gives it back. Tests that run one after another
  * therefore reuse a single engine; tests that run concurrently get one each, so they never see each
  * other's topics. Kept in a JUnit store, which closes it (and its engines) when the class or the run ends.
  * <p>
@@ -89,34 +89,13 @@ final class EnginePool implements AutoCloseable
     }
 
     /**
-     * Take back an engine from {@link #take}: reset, it becomes idle; if the reset fails it is closed and
-     * dropped, and the failure thrown.
+     * Take back an engine from {@link #take}: it becomes idle as it is (the next taker empties it, see
+     * {@link EngineLease}), or is closed if the pool is.
      *
      * @param engine the engine.
      */
     void giveBack(final StreamlineEngine engine)
     {
-        synchronized (this)
-        {
-            if (closed && engine.isClosed())
-            {
-                return; // The pool closed it already (the run or class ended first).
-            }
-        }
-        try
-        {
-            engine.reset();
-        }
-        catch (final RuntimeException ex)
-        {
-            synchronized (this)
-            {
-                all.remove(engine);
-                notifyAll();
-            }
-            engine.close();
-            throw ex;
-        }
         synchronized (this)
         {
             if (!closed)
@@ -125,6 +104,21 @@ final class EnginePool implements AutoCloseable
                 notifyAll();
                 return;
             }
+        }
+        engine.close(); // Closing twice is harmless: the pool may have closed it already.
+    }
+
+    /**
+     * Drop an engine from {@link #take} that failed (its reset or preparation threw), and close it.
+     *
+     * @param engine the engine.
+     */
+    void discard(final StreamlineEngine engine)
+    {
+        synchronized (this)
+        {
+            all.remove(engine);
+            notifyAll();
         }
         engine.close();
     }

@@ -46,19 +46,6 @@ record EngineSettings(boolean autoCreateTopics, int defaultPartitions, boolean l
         {
             builder.kafkaListener(port);
         }
-        final StreamlineEngine engine = builder.build();
-        if (!dataDir.isEmpty())
-        {
-            try
-            {
-                engine.reset(); // Whatever an earlier run left in the directory.
-            }
-            catch (final RuntimeException ex)
-            {
-                engine.close();
-                throw ex;
-            }
-        }
-        return engine;
+        return builder.build(); // Emptied, with what an earlier run left in a data directory, by EngineLease.take.
     }
 }

@@ -20,9 +20,9 @@ import java.util.Properties;
 
 /**
  * The JUnit 5 extension behind {@link StreamlineTest}: hands each isolation scope (a test, or a class with
- * {@link Isolation#PER_CLASS} or {@code @TestInstance(PER_CLASS)}) an engine of its own from a pool, creates
- * the declared topics, injects parameters and fields, and when the scope ends resets the engine
- * ({@link StreamlineEngine#reset()}) and returns it to the pool. Pools live in the class's JUnit store, or
+ * {@link Isolation#PER_CLASS} or {@code @TestInstance(PER_CLASS)}) an engine of its own from a pool, emptied
+ * ({@link StreamlineEngine#reset(java.util.function.Consumer)}) with the declared topics created while no
+ * connection is accepted, injects parameters and fields, and when the scope ends returns the engine to the pool. Pools live in the class's JUnit store, or
  * in the root store with {@link StreamlineTest#shared()}; JUnit closes them, and their engines, when the
  * class or the run ends.
  * <p>
@@ -101,7 +101,7 @@ public final class StreamlineExtension
         {
             lease(holder).resetAndPrepare();
         }
-        // Otherwise the test's lease is closed (reset and returned) with its context.
+        // Otherwise the test's lease is closed (the engine returned, to be emptied by its next taker) with its context.
     }
 
     @Override

@@ -28,8 +28,8 @@ import java.lang.annotation.Target;
  * {@link ConsumerProperties}, {@link AdminProperties}) as constructor or method parameters or fields.
  * <p>
  * With {@link Isolation#PER_TEST} (the default) each test starts from an empty engine holding only the
- * declared {@link #topics()}: after a test every topic, consumer group and committed offset is deleted
- * and every Kafka connection closed ({@link io.streamline.embedded.StreamlineEngine#reset()}, a few
+ * declared {@link #topics()}: before it every topic, consumer group and committed offset an earlier test left is
+ * deleted and every Kafka connection closed ({@link io.streamline.embedded.StreamlineEngine#reset()}, a few
  * milliseconds), without restarting the engine or changing its port. Tests that run concurrently
  * ({@code @Execution(CONCURRENT)}) each get an engine of their own from a pool; sequential tests reuse one.
  * With {@link #shared()} the pool is kept for the whole test run, so every class with the same engine

@@ -22,25 +22,33 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Loads and initializes what a listener's start and its first requests need (Netty's event loop, channel
  * and allocator classes; the Kafka message classes of the APIs a client's first minute uses), on a thread
  * of its own while the engine opens. A fresh JVM spends most of a listener's first second loading classes:
- * done beside the engine's own start, on another core, it leaves the critical path. Nothing it creates
- * outlives it; any failure only means less was warmed.
+ * done beside the engine's own start, on another core, it leaves the critical path. Once per JVM; nothing it
+ * creates outlives it; any failure only means less was warmed.
  */
 final class WarmUp
 {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
 
+    /** Whether this JVM has warmed already: what is loaded stays loaded, so once is enough. */
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
     private WarmUp()
     {
     }
 
-    /** Start warming on a daemon thread; returns at once. */
+    /** Start warming on a daemon thread, the first time only; returns at once. */
     static void start()
     {
+        if (!STARTED.compareAndSet(false, true))
+        {
+            return;
+        }
         final Thread thread = new Thread(WarmUp::run, "streamline-kafka-warmup");
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
